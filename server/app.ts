@@ -1,0 +1,66 @@
+// Builds the Express app from its dependencies, without listening, so tests can drive it
+// directly. Order: request id, ops endpoints, metrics, logging, body refusal, contract
+// validation, token check and handlers, one error handler.
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { TokenVerifier } from './auth/verifier.ts';
+import { loadSpec } from './contract/spec.ts';
+import './http/locals.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { requestLogging } from './http/logging.ts';
+import { type Metrics, createMetrics } from './http/metrics.ts';
+import { opsRoutes } from './http/ops-routes.ts';
+import { rejectRequestBodies } from './http/reject-body.ts';
+import { requestId } from './http/request-id.ts';
+import { contractValidator } from './http/validation.ts';
+import { backupRoutes } from './routes/backups.ts';
+import type { BackupStore } from './store/store.ts';
+
+export interface AppConfig {
+  /** Check responses against the spec too (on outside production). */
+  validateResponses: boolean;
+  /** Roles that may delete (Keystone personas: member, admin). */
+  deleteRoles: readonly string[];
+  /** Roles that may read (reader, member, admin). */
+  readRoles: readonly string[];
+}
+
+export interface AppDeps {
+  store: BackupStore;
+  verifier: TokenVerifier;
+  logger: Logger;
+  config: AppConfig;
+  metrics?: Metrics;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { store, verifier, logger, config } = deps;
+  const metrics = deps.metrics ?? createMetrics();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use(requestId());
+  app.use(opsRoutes({ store, verifier, metrics, logger }));
+  app.use(metrics.middleware);
+  app.use(requestLogging(logger));
+  app.use(rejectRequestBodies());
+  app.use(
+    contractValidator(loadSpec(), {
+      validateResponses: config.validateResponses,
+      onResponseViolation: (message, body) => logger.error({ violation: message, body }, 'response breaks the contract'),
+    }),
+  );
+  app.use(
+    backupRoutes({
+      store,
+      verifier,
+      metrics,
+      deleteRoles: new Set(config.deleteRoles),
+      readRoles: new Set(config.readRoles),
+    }),
+  );
+  app.use(errorHandler(logger));
+  return app;
+}

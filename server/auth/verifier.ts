@@ -1,0 +1,18 @@
+// What the rest of the service knows about a caller: the verifier turns the raw
+// X-Auth-Token into a Principal, and nothing past the auth middleware sees the token.
+export interface Principal {
+  user: { id: string; name: string };
+  projectId: string;
+  roles: readonly string[];
+  /** ISO 8601. */
+  expiresAt: string;
+}
+
+export type Verification = { ok: true; principal: Principal } | { ok: false; reason: string };
+
+export interface TokenVerifier {
+  /** Resolves a token, or says why it is not valid (unknown, expired, ...). Throws when it cannot tell. */
+  verify(token: string): Promise<Verification>;
+  /** Throws when the verifier cannot currently verify anything (for readiness). */
+  ready?(): Promise<void>;
+}

@@ -1,0 +1,25 @@
+// The contract as data: openapi.yaml parsed once, plus JSON Schema validators for its
+// component schemas (used to check seed files against BackupDetail at start-up).
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { parse } from 'yaml';
+import type { OpenAPIV3 } from 'openapi-types';
+
+export const SPEC_FILE = new URL('../../openapi.yaml', import.meta.url);
+
+let cached: OpenAPIV3.Document | undefined;
+
+/** The parsed spec. Callers get a deep copy: some tools mutate the document they are given. */
+export function loadSpec(): OpenAPIV3.Document {
+  cached ??= parse(readFileSync(SPEC_FILE, 'utf8')) as OpenAPIV3.Document;
+  return structuredClone(cached);
+}
+
+/** A validator for `#/components/schemas/<name>`, with every other component resolvable. */
+export function componentValidator(name: string): ValidateFunction {
+  const spec = loadSpec();
+  // OpenAPI 3.0 schemas are JSON Schema plus `nullable` (Ajv knows it) and `example`.
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  ajv.addSchema({ components: spec.components }, 'spec');
+  return ajv.compile({ $ref: `spec#/components/schemas/${name}` });
+}

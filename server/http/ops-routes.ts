@@ -1,0 +1,36 @@
+// Operations endpoints, outside the API contract: liveness, readiness, metrics.
+import { Router } from 'express';
+import type { Logger } from 'pino';
+import type { TokenVerifier } from '../auth/verifier.ts';
+import type { BackupStore } from '../store/store.ts';
+import { errorBody } from './api-error.ts';
+import type { Metrics } from './metrics.ts';
+
+export function opsRoutes(deps: { store: BackupStore; verifier: TokenVerifier; metrics: Metrics; logger: Logger }): Router {
+  const router = Router();
+  // Liveness: the process answers. Restarting it would not help a down database.
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  // Readiness: this instance can serve, so a load balancer may send it traffic.
+  router.get('/readyz', async (_req, res) => {
+    const checks: [string, () => Promise<void>][] = [
+      ['store', () => deps.store.ping()],
+      ['token verifier', () => deps.verifier.ready?.() ?? Promise.resolve()],
+    ];
+    for (const [name, check] of checks) {
+      try {
+        await check();
+      } catch (error) {
+        deps.logger.warn({ err: error, request_id: res.locals.requestId }, `not ready: ${name} unavailable`);
+        res.status(503).json(errorBody('CSBS.9998', `Not ready: the ${name} is unavailable`, res.locals.requestId));
+        return;
+      }
+    }
+    res.json({ status: 'ready' });
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  return router;
+}

@@ -1,0 +1,93 @@
+// The service's entry point: configuration from the environment, the store, the app,
+// a listening server, and a graceful shutdown.
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { pino } from 'pino';
+import { createApp } from './app.ts';
+import { DEMO_TOKENS_FILE, TokensFileVerifier } from './auth/tokens-file.ts';
+import type { TokenVerifier } from './auth/verifier.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { answerClientErrors } from './http/client-errors.ts';
+import { openStore, seedStore } from './store/open-store.ts';
+import type { BackupStore } from './store/store.ts';
+
+const DEMO_PROJECT = '0605767d1e6f4c4a9c8ff3a0a6f27a21';
+const DEMO_BACKUP = '3f6c1e2a-7d4b-4c1e-9a5f-000000000001';
+const DEMO_TOKEN = 'demo-member-token';
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`configuration error: ${error.message}`);
+  process.exit(2);
+}
+
+const logger = pino({ level: config.logLevel, base: { service: 'cbr-backup-api' } });
+async function openDependencies(cfg: Config): Promise<{ verifier: TokenVerifier; store: BackupStore }> {
+  const verifier = TokensFileVerifier.fromFile(cfg.tokensFile ?? DEMO_TOKENS_FILE);
+  const store = await openStore(cfg.database);
+  try {
+    await seedStore(store, { seedFile: cfg.seedFile, production: cfg.production, logger });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return { verifier, store };
+}
+
+let deps;
+try {
+  deps = await openDependencies(config);
+} catch (error) {
+  console.error(`cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
+const { store, verifier } = deps;
+
+const app = createApp({
+  store,
+  verifier,
+  logger,
+  config: { validateResponses: config.validateResponses, deleteRoles: config.deleteRoles, readRoles: config.readRoles },
+});
+const server = createServer(app);
+answerClientErrors(server, logger);
+server.listen(config.port, config.host);
+await once(server, 'listening');
+
+const address = server.address();
+const port = typeof address === 'object' && address !== null ? address.port : config.port;
+const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+logger.info({ url, database: config.database.kind, production: config.production }, 'listening');
+if (config.tokensFile === undefined) {
+  console.log(
+    [
+      '',
+      `CBR backup API listening on ${url} with demo data (project ${DEMO_PROJECT}).`,
+      `Demo token: ${DEMO_TOKEN}`,
+      'Try:',
+      `  curl -i -X DELETE -H 'X-Auth-Token: ${DEMO_TOKEN}' ${url}/v3/${DEMO_PROJECT}/backups/${DEMO_BACKUP}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) {
+    logger.warn({ signal }, 'second signal: exiting now');
+    process.exit(1);
+  }
+  stopping = true;
+  logger.info({ signal }, 'shutting down: finishing in-flight requests');
+  server.close();
+  server.closeIdleConnections();
+  await once(server, 'close');
+  await store.close();
+  logger.info('stopped');
+  logger.flush();
+}
+process.on('SIGTERM', (signal) => void shutdown(signal));
+process.on('SIGINT', (signal) => void shutdown(signal));

@@ -1,0 +1,67 @@
+// The schema, as ordered migrations shared by both stores. Each runs once, in a
+// transaction, and is recorded in schema_migrations. `{{id_column}}` is the one piece of
+// DDL the two databases spell differently.
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'backups and the deletion audit trail',
+    sql: `
+      CREATE TABLE backups (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT,
+        vault_id TEXT NOT NULL,
+        checkpoint_id TEXT NOT NULL,
+        parent_id TEXT,
+        resource_id TEXT NOT NULL,
+        resource_name TEXT NOT NULL,
+        resource_type TEXT NOT NULL,
+        resource_size INTEGER NOT NULL,
+        resource_az TEXT,
+        image_type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        expired_at TEXT,
+        protected_at TEXT,
+        enterprise_project_id TEXT,
+        provider_id TEXT,
+        extend_info TEXT NOT NULL
+      );
+      -- The default listing order, and the one keyset paging walks.
+      CREATE INDEX backups_project_created ON backups (project_id, created_at, id);
+      CREATE INDEX backups_project_status ON backups (project_id, status, created_at, id);
+      CREATE TABLE deletion_audit (
+        id {{id_column}},
+        backup_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        user_name TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        deleted_at TEXT NOT NULL,
+        last_status TEXT NOT NULL,
+        backup TEXT NOT NULL
+      );
+      CREATE INDEX deletion_audit_backup ON deletion_audit (backup_id);
+      CREATE INDEX deletion_audit_project ON deletion_audit (project_id, deleted_at);
+    `,
+  },
+];
+
+export type MigrationDialect = 'sqlite' | 'postgres';
+
+const ID_COLUMN: Record<MigrationDialect, string> = {
+  sqlite: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+  postgres: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
+};
+
+export function migrationSql(migration: Migration, dialect: MigrationDialect): string {
+  return migration.sql.replaceAll('{{id_column}}', ID_COLUMN[dialect]);
+}

@@ -1,0 +1,31 @@
+// Opens the store the configuration names, and fills a new one as configured.
+import type { Logger } from 'pino';
+import type { DatabaseConfig } from '../config.ts';
+import { DEMO_BACKUPS_FILE, readSeedFile } from './seed-file.ts';
+import { SqliteBackupStore } from './sqlite-store.ts';
+import type { BackupStore } from './store.ts';
+
+export async function openStore(database: DatabaseConfig): Promise<BackupStore> {
+  switch (database.kind) {
+    case 'sqlite':
+      return new SqliteBackupStore(database.file);
+    case 'postgres':
+      throw new Error('DATABASE_URL: PostgreSQL is not supported by this build');
+  }
+}
+
+/**
+ * Loads SEED_FILE when given (ids already stored are left as they are), else the demo
+ * backups into a store that never held anything (never in production).
+ */
+export async function seedStore(store: BackupStore, options: { seedFile: string | undefined; production: boolean; logger: Logger }): Promise<void> {
+  if (options.seedFile !== undefined) {
+    const backups = readSeedFile(options.seedFile);
+    const added = await store.addBackups(backups);
+    options.logger.info({ seed_file: options.seedFile, added, already_stored: backups.length - added }, 'seed file loaded');
+    return;
+  }
+  if (options.production || !(await store.isPristine())) return;
+  const added = await store.addBackups(readSeedFile(DEMO_BACKUPS_FILE));
+  options.logger.info({ added }, 'demo backups loaded into a new store');
+}

@@ -1,0 +1,157 @@
+// The embedded store: one SQLite file (better-sqlite3, WAL). Statements are prepared once;
+// each delete is one IMMEDIATE transaction, so the check and the delete cannot be split
+// by another connection, in this process or another.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { BackupDetail, BackupStatus, ListBackupsQuery } from '../contract/types.ts';
+import { DELETABLE_STATUSES, decideDeletion } from '../domain/deletion.ts';
+import { BACKUP_COLUMNS, type BackupRow, fromRow, toRow } from './backup-row.ts';
+import { filterSql, pageSql, sortOrder, sortValueOf, type SqlDialect } from './list-query.ts';
+import { MIGRATIONS, migrationSql } from './migrations.ts';
+import type { AuditRecord, BackupStore, DeleteOutcome, DeletionActor, ListOutcome } from './store.ts';
+
+const COLUMNS = BACKUP_COLUMNS.join(', ');
+const DIALECT: SqlDialect = { contains: (column) => `instr(${column}, ?) > 0` };
+
+interface AuditRow extends Omit<AuditRecord, 'backup'> {
+  backup: string;
+}
+
+export class SqliteBackupStore implements BackupStore {
+  readonly #db: Database.Database;
+  readonly #now: () => Date;
+  readonly #statements;
+  readonly #deleteTransaction;
+
+  constructor(file: string, options: { now?: () => Date } = {}) {
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.#db = new Database(file);
+    this.#now = options.now ?? (() => new Date());
+    // WAL lets readers run beside the writer; NORMAL syncs at checkpoints, which in WAL
+    // mode keeps the database consistent on any crash (a power cut may lose the last commits).
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.pragma('busy_timeout = 5000');
+    this.#db.pragma('foreign_keys = ON');
+    migrate(this.#db);
+
+    const deletable = DELETABLE_STATUSES.map((s) => `'${s}'`).join(', ');
+    this.#statements = {
+      find: this.#db.prepare<[string, string], BackupRow>(`SELECT ${COLUMNS} FROM backups WHERE id = ? AND project_id = ?`),
+      // Guarded by status as well: the row deleted is the row that was checked.
+      delete: this.#db.prepare(`DELETE FROM backups WHERE id = ? AND project_id = ? AND status IN (${deletable})`),
+      audit: this.#db.prepare(
+        `INSERT INTO deletion_audit (backup_id, project_id, user_id, user_name, request_id, deleted_at, last_status, backup)
+         VALUES (@backup_id, @project_id, @user_id, @user_name, @request_id, @deleted_at, @last_status, @backup)`,
+      ),
+      insert: this.#db.prepare(
+        `INSERT INTO backups (${COLUMNS}) VALUES (${BACKUP_COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id) DO NOTHING`,
+      ),
+      setStatus: this.#db.prepare('UPDATE backups SET status = ? WHERE id = ?'),
+      anyBackup: this.#db.prepare('SELECT 1 FROM backups LIMIT 1'),
+      anyDeletion: this.#db.prepare('SELECT 1 FROM deletion_audit LIMIT 1'),
+      deletedBackup: this.#db.prepare<[string, string], { backup: string }>(
+        'SELECT backup FROM deletion_audit WHERE backup_id = ? AND project_id = ? ORDER BY id DESC LIMIT 1',
+      ),
+      ping: this.#db.prepare('SELECT 1'),
+    };
+    this.#deleteTransaction = this.#db.transaction((projectId: string, backupId: string, actor: DeletionActor): DeleteOutcome => {
+      const row = this.#statements.find.get(backupId, projectId);
+      const decision = decideDeletion(row === undefined ? undefined : fromRow(row));
+      if (decision.verdict !== 'delete') return decision;
+      if (this.#statements.delete.run(backupId, projectId).changes !== 1) {
+        // Cannot happen inside an IMMEDIATE transaction; if it ever did, nothing is deleted.
+        throw new Error(`backup ${backupId} changed between check and delete`);
+      }
+      this.#statements.audit.run({
+        backup_id: backupId,
+        project_id: projectId,
+        user_id: actor.userId,
+        user_name: actor.userName,
+        request_id: actor.requestId,
+        deleted_at: this.#now().toISOString(),
+        last_status: decision.backup.status,
+        backup: JSON.stringify(decision.backup),
+      });
+      return { verdict: 'deleted', backup: decision.backup };
+    });
+  }
+
+  async deleteBackup(projectId: string, backupId: string, actor: DeletionActor): Promise<DeleteOutcome> {
+    return this.#deleteTransaction.immediate(projectId, backupId, actor);
+  }
+
+  async getBackup(projectId: string, backupId: string): Promise<BackupDetail | undefined> {
+    const row = this.#statements.find.get(backupId, projectId);
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  async listBackups(projectId: string, query: ListBackupsQuery): Promise<ListOutcome> {
+    // One read transaction, so the page and the count see the same snapshot.
+    return this.#db.transaction((): ListOutcome => {
+      let after: { sortValue: unknown; id: string } | undefined;
+      if (query.marker !== undefined) {
+        const marker = this.#markerBackup(projectId, query.marker);
+        if (marker === undefined) return { ok: false, reason: 'unknown_marker' };
+        after = { sortValue: sortValueOf(sortOrder(query.sort), marker), id: marker.id };
+      }
+      const page = pageSql(DIALECT, COLUMNS, projectId, query, after);
+      const rows = this.#db.prepare<unknown[], BackupRow>(page.text).all(...page.params);
+      const filters = filterSql(DIALECT, projectId, query);
+      const { count } = this.#db.prepare<unknown[], { count: number }>(`SELECT count(*) AS count FROM backups WHERE ${filters.text}`).get(...filters.params)!;
+      return { ok: true, backups: rows.map(fromRow), count };
+    }).deferred();
+  }
+
+  /** A marker may name a backup deleted since the previous page: its last state is in the audit trail. */
+  #markerBackup(projectId: string, id: string): BackupDetail | undefined {
+    const row = this.#statements.find.get(id, projectId);
+    if (row !== undefined) return fromRow(row);
+    const deleted = this.#statements.deletedBackup.get(id, projectId);
+    return deleted === undefined ? undefined : (JSON.parse(deleted.backup) as BackupDetail);
+  }
+
+  async addBackups(backups: readonly BackupDetail[]): Promise<number> {
+    return this.#db.transaction(() => backups.reduce((added, b) => added + this.#statements.insert.run(toRow(b)).changes, 0))();
+  }
+
+  async setStatus(backupId: string, status: BackupStatus): Promise<boolean> {
+    return this.#statements.setStatus.run(status, backupId).changes === 1;
+  }
+
+  async isPristine(): Promise<boolean> {
+    return this.#statements.anyBackup.get() === undefined && this.#statements.anyDeletion.get() === undefined;
+  }
+
+  async auditTrail(filter: { projectId?: string; backupId?: string } = {}): Promise<AuditRecord[]> {
+    const rows = this.#db
+      .prepare<[string | null, string | null], AuditRow>(
+        `SELECT backup_id, project_id, user_id, user_name, request_id, deleted_at, last_status, backup FROM deletion_audit
+         WHERE (?1 IS NULL OR project_id = ?1) AND (?2 IS NULL OR backup_id = ?2) ORDER BY id`,
+      )
+      .all(filter.projectId ?? null, filter.backupId ?? null);
+    return rows.map((r) => ({ ...r, backup: JSON.parse(r.backup) as BackupDetail }));
+  }
+
+  async ping(): Promise<void> {
+    this.#statements.ping.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const isApplied = db.prepare<[number], { version: number }>('SELECT version FROM schema_migrations WHERE version = ?');
+  for (const migration of MIGRATIONS) {
+    // Checked inside the write lock, so two processes starting at once apply it once.
+    db.transaction(() => {
+      if (isApplied.get(migration.version) !== undefined) return;
+      db.exec(migrationSql(migration, 'sqlite'));
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(migration.version, new Date().toISOString());
+    }).immediate();
+  }
+}

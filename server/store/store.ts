@@ -1,0 +1,48 @@
+// The store behind the handlers. Each implementation (SQLite embedded, PostgreSQL shared)
+// keeps the same schema and runs the same domain rules; the handlers see only this.
+import type { BackupDetail, BackupStatus, ListBackupsQuery } from '../contract/types.ts';
+import type { DeletionDecision } from '../domain/deletion.ts';
+
+/** Who deleted, written with the deletion in the same transaction. */
+export interface DeletionActor {
+  userId: string;
+  userName: string;
+  requestId: string;
+}
+
+export type DeleteOutcome =
+  | Exclude<DeletionDecision, { verdict: 'delete' }>
+  | { verdict: 'deleted'; backup: BackupDetail };
+
+/** One deletion as the audit trail keeps it; `backup` is the backup's last state. */
+export interface AuditRecord {
+  backup_id: string;
+  project_id: string;
+  user_id: string;
+  user_name: string;
+  request_id: string;
+  deleted_at: string;
+  last_status: BackupStatus;
+  backup: BackupDetail;
+}
+
+export type ListOutcome =
+  | { ok: true; backups: BackupDetail[]; count: number }
+  | { ok: false; reason: 'unknown_marker' };
+
+export interface BackupStore {
+  /** Decides (domain/deletion.ts) and deletes in one transaction, with the audit record. */
+  deleteBackup(projectId: string, backupId: string, actor: DeletionActor): Promise<DeleteOutcome>;
+  getBackup(projectId: string, backupId: string): Promise<BackupDetail | undefined>;
+  listBackups(projectId: string, query: ListBackupsQuery): Promise<ListOutcome>;
+  /** Adds backups whose ids are not stored yet (others are left as they are); returns how many were added. */
+  addBackups(backups: readonly BackupDetail[]): Promise<number>;
+  /** Moves a backup to another status, as the backup engine does; false when there is no such backup. */
+  setStatus(backupId: string, status: BackupStatus): Promise<boolean>;
+  /** True when nothing was ever stored: no backups and no deletions. */
+  isPristine(): Promise<boolean>;
+  auditTrail(filter?: { projectId?: string; backupId?: string }): Promise<AuditRecord[]>;
+  /** Throws when the store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
