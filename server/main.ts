@@ -6,14 +6,14 @@ import { pino } from 'pino';
 import { createApp } from './app.ts';
 import { DEMO_TOKENS_FILE, TokensFileVerifier } from './auth/tokens-file.ts';
 import type { TokenVerifier } from './auth/verifier.ts';
+import { DEMO_BACKUPS, DEMO_PROJECT, DEMO_TOKENS } from './demo/demo.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { answerClientErrors } from './http/client-errors.ts';
 import { openStore, seedStore } from './store/open-store.ts';
 import type { BackupStore } from './store/store.ts';
 
-const DEMO_PROJECT = '0605767d1e6f4c4a9c8ff3a0a6f27a21';
-const DEMO_BACKUP = '3f6c1e2a-7d4b-4c1e-9a5f-000000000001';
-const DEMO_TOKEN = 'demo-member-token';
+const DEMO_BACKUP = DEMO_BACKUPS.available[0];
+const DEMO_TOKEN = DEMO_TOKENS.member;
 
 let config;
 try {

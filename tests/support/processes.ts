@@ -1,0 +1,85 @@
+// Child processes for tests: the service as `npm start` runs it, and the Prism mock. Each
+// listens on a free loopback port and is killed when the test ends, even when it fails.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface RunningProcess {
+  url: string;
+  child: ChildProcess;
+  /** Everything the process printed so far. */
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export function spawnTracked(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string } {
+  const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
+}
+
+export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000, proc?: { child: ChildProcess; output: () => string }): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc !== undefined && proc.child.exitCode !== null) throw new Error(`${what}: process exited (${proc.child.exitCode}):\n${proc.output()}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${what}: not ready after ${timeoutMs} ms${proc === undefined ? '' : `:\n${proc.output()}`}`);
+}
+
+async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  return code;
+}
+
+/** The service as `npm start` runs it (node + tsx on server/main.ts), ready when /readyz says so. */
+export async function startServerProcess(env: NodeJS.ProcessEnv = {}): Promise<RunningProcess> {
+  const port = await freePort();
+  const proc = spawnTracked(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/main.ts')], {
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${url}/readyz`)).ok, 'server', 20_000, proc);
+  return { url, child: proc.child, output: proc.output, stop: (signal) => stopProcess(proc.child, signal) };
+}
+
+/** The Prism mock of openapi.yaml, as `npm run mock` runs it, on a free port. */
+export async function startMock(extraArgs: string[] = []): Promise<RunningProcess> {
+  const port = await freePort();
+  const prism = path.join(REPO_ROOT, 'node_modules/.bin/prism');
+  const proc = spawnTracked(prism, ['mock', path.join(REPO_ROOT, 'openapi.yaml'), '--host', '127.0.0.1', '--port', String(port), ...extraArgs]);
+  const url = `http://127.0.0.1:${port}`;
+  // Any HTTP answer means Prism is listening (it has no health endpoint).
+  await waitFor(async () => (await fetch(`${url}/`)).status > 0, 'prism mock', 30_000, proc);
+  return { url, child: proc.child, output: proc.output, stop: (signal) => stopProcess(proc.child, signal) };
+}

@@ -1,0 +1,75 @@
+// The real app on a real loopback port, over a real SQLite file in a fresh temporary
+// directory, with the demo tokens and (by default) the demo backups.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino, type Logger } from 'pino';
+import { type AppConfig, createApp } from '../../server/app.ts';
+import { DEMO_TOKENS_FILE, TokensFileVerifier } from '../../server/auth/tokens-file.ts';
+import type { TokenVerifier } from '../../server/auth/verifier.ts';
+import type { BackupDetail } from '../../server/contract/types.ts';
+import { answerClientErrors } from '../../server/http/client-errors.ts';
+import { DEMO_BACKUPS_FILE, readSeedFile } from '../../server/store/seed-file.ts';
+import { SqliteBackupStore } from '../../server/store/sqlite-store.ts';
+import type { BackupStore } from '../../server/store/store.ts';
+
+export interface TestServer {
+  url: string;
+  store: BackupStore;
+  dir: string;
+  dbFile: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  backups?: readonly BackupDetail[];
+  verifier?: TokenVerifier;
+  config?: Partial<AppConfig>;
+  logger?: Logger;
+  /** Use this store instead of a fresh SQLite file. */
+  store?: BackupStore;
+}
+
+export const TEST_CONFIG: AppConfig = {
+  validateResponses: true,
+  deleteRoles: ['member', 'admin'],
+  readRoles: ['reader', 'member', 'admin'],
+};
+
+export function demoBackups(): BackupDetail[] {
+  return readSeedFile(DEMO_BACKUPS_FILE);
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cbr-test-'));
+  const dbFile = path.join(dir, 'backups.sqlite');
+  const store = options.store ?? new SqliteBackupStore(dbFile);
+  await store.addBackups(options.backups ?? demoBackups());
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const app = createApp({
+    store,
+    verifier: options.verifier ?? TokensFileVerifier.fromFile(DEMO_TOKENS_FILE),
+    logger,
+    config: { ...TEST_CONFIG, ...options.config },
+  });
+  const server = createServer(app);
+  answerClientErrors(server, logger);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    store,
+    dir,
+    dbFile,
+    server,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
