@@ -126,11 +126,11 @@ export class SqliteBackupStore implements BackupStore {
 
   async auditTrail(filter: { projectId?: string; backupId?: string } = {}): Promise<AuditRecord[]> {
     const rows = this.#db
-      .prepare<[string | null, string | null], AuditRow>(
+      .prepare<[{ project: string | null; backup: string | null }], AuditRow>(
         `SELECT backup_id, project_id, user_id, user_name, request_id, deleted_at, last_status, backup FROM deletion_audit
-         WHERE (?1 IS NULL OR project_id = ?1) AND (?2 IS NULL OR backup_id = ?2) ORDER BY id`,
+         WHERE (@project IS NULL OR project_id = @project) AND (@backup IS NULL OR backup_id = @backup) ORDER BY id`,
       )
-      .all(filter.projectId ?? null, filter.backupId ?? null);
+      .all({ project: filter.projectId ?? null, backup: filter.backupId ?? null });
     return rows.map((r) => ({ ...r, backup: JSON.parse(r.backup) as BackupDetail }));
   }
 
