@@ -11,9 +11,10 @@ export function requestLogging(logger: Logger): RequestHandler {
     customLogLevel: (_req, res, error) => (error !== undefined || res.statusCode >= 500 ? 'error' : 'info'),
     customSuccessMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
+    // `reqId` (pino-http's name) is the request id of the X-Request-Id header and error bodies.
     customProps: (_req, res) => {
-      const principal = (res as unknown as { locals: Express.Locals }).locals.principal;
-      return principal === undefined ? {} : { user_id: principal.user.id };
+      const { requestId, principal } = (res as unknown as { locals: Express.Locals }).locals;
+      return principal === undefined ? { reqId: requestId } : { reqId: requestId, user_id: principal.user.id };
     },
     serializers: {
       req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
