@@ -2,7 +2,17 @@
 // with a message that names the variable.
 import path from 'node:path';
 
-export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | ({ kind: 'postgres'; url: string } & PostgresPoolConfig);
+
+/** How each instance uses a shared PostgreSQL database (DATABASE_POOL_SIZE, DATABASE_*_TIMEOUT_MS). */
+export interface PostgresPoolConfig {
+  /** Connections this instance keeps at most; all instances together must stay under max_connections. */
+  poolSize: number;
+  /** Longest wait for a connection (a new one, or a free one from the pool) before the request fails. */
+  connectTimeoutMs: number;
+  /** Longest a statement (lock waits included) may run before the request fails. */
+  statementTimeoutMs: number;
+}
 
 export interface Config {
   port: number;
@@ -35,7 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
-    database: database(nonEmpty(env, 'DATABASE_URL')),
+    database: database(nonEmpty(env, 'DATABASE_URL'), env),
     tokensFile,
     seedFile: nonEmpty(env, 'SEED_FILE'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -46,9 +56,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   };
 }
 
-function database(url: string | undefined): DatabaseConfig {
+function database(url: string | undefined, env: NodeJS.ProcessEnv): DatabaseConfig {
   if (url === undefined) return { kind: 'sqlite', file: path.resolve(DEFAULT_SQLITE_FILE) };
-  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url, ...postgresPool(env) };
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (file === '') throw new ConfigError('DATABASE_URL: sqlite: needs a file path, as sqlite:data/backups.sqlite');
@@ -58,6 +68,14 @@ function database(url: string | undefined): DatabaseConfig {
     throw new ConfigError(`DATABASE_URL: unsupported scheme in ${url.split(':')[0]}://...; use a file path, sqlite:PATH or postgres://...`);
   }
   return { kind: 'sqlite', file: path.resolve(url) };
+}
+
+function postgresPool(env: NodeJS.ProcessEnv): PostgresPoolConfig {
+  return {
+    poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+    statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+  };
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {

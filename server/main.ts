@@ -27,7 +27,7 @@ try {
 const logger = pino({ level: config.logLevel, base: { service: 'cbr-backup-api' } });
 async function openDependencies(cfg: Config): Promise<{ verifier: TokenVerifier; store: BackupStore }> {
   const verifier = TokensFileVerifier.fromFile(cfg.tokensFile ?? DEMO_TOKENS_FILE);
-  const store = await openStore(cfg.database);
+  const store = await openStore(cfg.database, { logger });
   try {
     await seedStore(store, { seedFile: cfg.seedFile, production: cfg.production, logger });
   } catch (error) {

@@ -1,6 +1,6 @@
 // The schema, as ordered migrations shared by both stores. Each runs once, in a
 // transaction, and is recorded in schema_migrations. `{{id_column}}` is the one piece of
-// DDL the two databases spell differently.
+// DDL the two databases spell differently; text columns differ in collation (below).
 export interface Migration {
   version: number;
   description: string;
@@ -63,5 +63,14 @@ const ID_COLUMN: Record<MigrationDialect, string> = {
 };
 
 export function migrationSql(migration: Migration, dialect: MigrationDialect): string {
-  return migration.sql.replaceAll('{{id_column}}', ID_COLUMN[dialect]);
+  const sql = migration.sql.replaceAll('{{id_column}}', ID_COLUMN[dialect]);
+  // SQLite compares text byte by byte; PostgreSQL by the database's locale, where "Beta"
+  // may sort after "alpha". Declaring every text column COLLATE "C" gives both stores the
+  // same order (sorting and keyset paging) and lets the indexes serve it.
+  return dialect === 'postgres' ? sql.replace(/\bTEXT\b/g, 'TEXT COLLATE "C"') : sql;
 }
+
+/** Where a database records the migrations applied to it (both stores). */
+export const MIGRATIONS_TABLE_SQL = 'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)';
+/** Params: version, applied_at. */
+export const RECORD_MIGRATION_SQL = 'INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)';

@@ -1,16 +1,22 @@
 // Opens the store the configuration names, and fills a new one as configured.
 import type { Logger } from 'pino';
 import type { DatabaseConfig } from '../config.ts';
+import { PostgresBackupStore } from './postgres-store.ts';
 import { DEMO_BACKUPS_FILE, readSeedFile } from './seed-file.ts';
 import { SqliteBackupStore } from './sqlite-store.ts';
 import type { BackupStore } from './store.ts';
 
-export async function openStore(database: DatabaseConfig): Promise<BackupStore> {
+export async function openStore(database: DatabaseConfig, options: { logger?: Logger } = {}): Promise<BackupStore> {
   switch (database.kind) {
     case 'sqlite':
       return new SqliteBackupStore(database.file);
-    case 'postgres':
-      throw new Error('DATABASE_URL: PostgreSQL is not supported by this build');
+    case 'postgres': {
+      const { url, ...pool } = database;
+      return PostgresBackupStore.open(url, {
+        ...pool,
+        onConnectionError: (error) => options.logger?.warn({ err: error }, 'database connection lost; the pool reconnects on demand'),
+      });
+    }
   }
 }
 

@@ -5,13 +5,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { BackupDetail, BackupStatus, ListBackupsQuery } from '../contract/types.ts';
-import { DELETABLE_STATUSES, decideDeletion } from '../domain/deletion.ts';
-import { BACKUP_COLUMNS, type BackupRow, fromRow, toRow } from './backup-row.ts';
+import { decideDeletion } from '../domain/deletion.ts';
+import { type BackupRow, fromRow } from './backup-row.ts';
 import { filterSql, pageSql, sortOrder, sortValueOf, type SqlDialect } from './list-query.ts';
-import { MIGRATIONS, migrationSql } from './migrations.ts';
+import { MIGRATIONS, MIGRATIONS_TABLE_SQL, RECORD_MIGRATION_SQL, migrationSql } from './migrations.ts';
+import { COLUMNS, STATEMENTS, auditTrailSql, auditValues, backupValues, countSql } from './sql.ts';
 import type { AuditRecord, BackupStore, DeleteOutcome, DeletionActor, ListOutcome } from './store.ts';
 
-const COLUMNS = BACKUP_COLUMNS.join(', ');
 const DIALECT: SqlDialect = { contains: (column) => `instr(${column}, ?) > 0` };
 
 interface AuditRow extends Omit<AuditRecord, 'backup'> {
@@ -36,25 +36,16 @@ export class SqliteBackupStore implements BackupStore {
     this.#db.pragma('foreign_keys = ON');
     migrate(this.#db);
 
-    const deletable = DELETABLE_STATUSES.map((s) => `'${s}'`).join(', ');
     this.#statements = {
-      find: this.#db.prepare<[string, string], BackupRow>(`SELECT ${COLUMNS} FROM backups WHERE id = ? AND project_id = ?`),
-      // Guarded by status as well: the row deleted is the row that was checked.
-      delete: this.#db.prepare(`DELETE FROM backups WHERE id = ? AND project_id = ? AND status IN (${deletable})`),
-      audit: this.#db.prepare(
-        `INSERT INTO deletion_audit (backup_id, project_id, user_id, user_name, request_id, deleted_at, last_status, backup)
-         VALUES (@backup_id, @project_id, @user_id, @user_name, @request_id, @deleted_at, @last_status, @backup)`,
-      ),
-      insert: this.#db.prepare(
-        `INSERT INTO backups (${COLUMNS}) VALUES (${BACKUP_COLUMNS.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id) DO NOTHING`,
-      ),
-      setStatus: this.#db.prepare('UPDATE backups SET status = ? WHERE id = ?'),
-      anyBackup: this.#db.prepare('SELECT 1 FROM backups LIMIT 1'),
-      anyDeletion: this.#db.prepare('SELECT 1 FROM deletion_audit LIMIT 1'),
-      deletedBackup: this.#db.prepare<[string, string], { backup: string }>(
-        'SELECT backup FROM deletion_audit WHERE backup_id = ? AND project_id = ? ORDER BY id DESC LIMIT 1',
-      ),
-      ping: this.#db.prepare('SELECT 1'),
+      find: this.#db.prepare<[string, string], BackupRow>(STATEMENTS.findBackup),
+      delete: this.#db.prepare<[string, string]>(STATEMENTS.deleteBackup),
+      audit: this.#db.prepare<unknown[]>(STATEMENTS.insertAudit),
+      insert: this.#db.prepare<unknown[]>(STATEMENTS.insertBackup),
+      setStatus: this.#db.prepare<[string, string]>(STATEMENTS.setStatus),
+      anyBackup: this.#db.prepare(STATEMENTS.anyBackup),
+      anyDeletion: this.#db.prepare(STATEMENTS.anyDeletion),
+      lastDeletedState: this.#db.prepare<[string, string], { backup: string }>(STATEMENTS.lastDeletedState),
+      ping: this.#db.prepare(STATEMENTS.ping),
     };
     this.#deleteTransaction = this.#db.transaction((projectId: string, backupId: string, actor: DeletionActor): DeleteOutcome => {
       const row = this.#statements.find.get(backupId, projectId);
@@ -64,16 +55,7 @@ export class SqliteBackupStore implements BackupStore {
         // Cannot happen inside an IMMEDIATE transaction; if it ever did, nothing is deleted.
         throw new Error(`backup ${backupId} changed between check and delete`);
       }
-      this.#statements.audit.run({
-        backup_id: backupId,
-        project_id: projectId,
-        user_id: actor.userId,
-        user_name: actor.userName,
-        request_id: actor.requestId,
-        deleted_at: this.#now().toISOString(),
-        last_status: decision.backup.status,
-        backup: JSON.stringify(decision.backup),
-      });
+      this.#statements.audit.run(...auditValues(decision.backup, actor, this.#now()));
       return { verdict: 'deleted', backup: decision.backup };
     });
   }
@@ -98,9 +80,9 @@ export class SqliteBackupStore implements BackupStore {
       }
       const page = pageSql(DIALECT, COLUMNS, projectId, query, after);
       const rows = this.#db.prepare<unknown[], BackupRow>(page.text).all(...page.params);
-      const filters = filterSql(DIALECT, projectId, query);
-      const { count } = this.#db.prepare<unknown[], { count: number }>(`SELECT count(*) AS count FROM backups WHERE ${filters.text}`).get(...filters.params)!;
-      return { ok: true, backups: rows.map(fromRow), count };
+      const count = countSql(filterSql(DIALECT, projectId, query));
+      const { count: total } = this.#db.prepare<unknown[], { count: number }>(count.text).get(...count.params)!;
+      return { ok: true, backups: rows.map(fromRow), count: total };
     }).deferred();
   }
 
@@ -108,12 +90,12 @@ export class SqliteBackupStore implements BackupStore {
   #markerBackup(projectId: string, id: string): BackupDetail | undefined {
     const row = this.#statements.find.get(id, projectId);
     if (row !== undefined) return fromRow(row);
-    const deleted = this.#statements.deletedBackup.get(id, projectId);
+    const deleted = this.#statements.lastDeletedState.get(id, projectId);
     return deleted === undefined ? undefined : (JSON.parse(deleted.backup) as BackupDetail);
   }
 
   async addBackups(backups: readonly BackupDetail[]): Promise<number> {
-    return this.#db.transaction(() => backups.reduce((added, b) => added + this.#statements.insert.run(toRow(b)).changes, 0))();
+    return this.#db.transaction(() => backups.reduce((added, b) => added + this.#statements.insert.run(...backupValues(b)).changes, 0))();
   }
 
   async setStatus(backupId: string, status: BackupStatus): Promise<boolean> {
@@ -125,12 +107,8 @@ export class SqliteBackupStore implements BackupStore {
   }
 
   async auditTrail(filter: { projectId?: string; backupId?: string } = {}): Promise<AuditRecord[]> {
-    const rows = this.#db
-      .prepare<[{ project: string | null; backup: string | null }], AuditRow>(
-        `SELECT backup_id, project_id, user_id, user_name, request_id, deleted_at, last_status, backup FROM deletion_audit
-         WHERE (@project IS NULL OR project_id = @project) AND (@backup IS NULL OR backup_id = @backup) ORDER BY id`,
-      )
-      .all({ project: filter.projectId ?? null, backup: filter.backupId ?? null });
+    const query = auditTrailSql(filter);
+    const rows = this.#db.prepare<unknown[], AuditRow>(query.text).all(...query.params);
     return rows.map((r) => ({ ...r, backup: JSON.parse(r.backup) as BackupDetail }));
   }
 
@@ -144,14 +122,14 @@ export class SqliteBackupStore implements BackupStore {
 }
 
 function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  db.exec(MIGRATIONS_TABLE_SQL);
   const isApplied = db.prepare<[number], { version: number }>('SELECT version FROM schema_migrations WHERE version = ?');
   for (const migration of MIGRATIONS) {
     // Checked inside the write lock, so two processes starting at once apply it once.
     db.transaction(() => {
       if (isApplied.get(migration.version) !== undefined) return;
       db.exec(migrationSql(migration, 'sqlite'));
-      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(migration.version, new Date().toISOString());
+      db.prepare(RECORD_MIGRATION_SQL).run(migration.version, new Date().toISOString());
     }).immediate();
   }
 }
