@@ -40,6 +40,7 @@ export class PostgresBackupStore implements BackupStore {
   readonly #pool: pg.Pool;
   readonly #now: () => Date;
   readonly #onConnectionError: (error: Error) => void;
+  readonly #connectTimeoutMs: number;
 
   /** Connects, and brings the schema up to date (one instance at a time). */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresBackupStore> {
@@ -56,6 +57,7 @@ export class PostgresBackupStore implements BackupStore {
   private constructor(url: string, options: PostgresStoreOptions) {
     const { poolSize, connectTimeoutMs, statementTimeoutMs } = { ...POOL_DEFAULTS, ...withoutUndefined(options) };
     this.#now = options.now ?? (() => new Date());
+    this.#connectTimeoutMs = connectTimeoutMs;
     this.#onConnectionError = options.onConnectionError ?? (() => {});
     this.#pool = new pg.Pool({
       connectionString: url,
@@ -183,16 +185,26 @@ export class PostgresBackupStore implements BackupStore {
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      // A connection that cannot even roll back is dropped rather than handed out again.
-      broken = await client.query('ROLLBACK').then(
-        () => undefined,
-        (rollbackError: Error) => rollbackError,
-      );
+      broken = await this.#rollback(client, error as Error);
       throw error;
     } finally {
       client.removeListener('error', ignore);
       client.release(broken);
     }
+  }
+
+  /**
+   * Rolls back after a failure; returns an error when the connection must be dropped instead
+   * of going back to the pool. Dropping is always safe: the server rolls back a transaction
+   * whose connection closes.
+   */
+  async #rollback(client: pg.PoolClient, failure: Error): Promise<Error | undefined> {
+    // The server did not answer in time: a ROLLBACK would only queue behind the stuck query.
+    if (failure.message === 'Query read timeout') return failure;
+    return client.query({ text: 'ROLLBACK', query_timeout: this.#connectTimeoutMs } as pg.QueryConfig).then(
+      () => undefined,
+      (rollbackError: Error) => rollbackError,
+    );
   }
 }
 

@@ -3,7 +3,7 @@
 // or when the test process exits. PostgreSQL refuses to run as root, so as root its
 // commands run as the `postgres` user (which Debian's package creates).
 import { execFile, spawnSync } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -53,6 +53,7 @@ export class PostgresCluster {
   #port: number;
   readonly #dir: string;
   #databases = 0;
+  #frozen: number[] = [];
 
   private constructor(dir: string, port: number) {
     this.#dir = dir;
@@ -100,8 +101,9 @@ export class PostgresCluster {
   }
 
   async #configureAndStart(): Promise<void> {
-    // Later settings win, so a retry on another port just appends again. Durability is
-    // off: the cluster lives only as long as the tests.
+    // Later settings win, so a retry on another port just appends again. fsync is off (the
+    // cluster lives only as long as the tests, and a server crash keeps what the OS holds),
+    // but synchronous_commit stays on: a crash must not lose a commit already answered 204.
     appendFileSync(
       path.join(this.#data, 'postgresql.conf'),
       [
@@ -110,7 +112,6 @@ export class PostgresCluster {
         `port = ${this.#port}`,
         "unix_socket_directories = ''",
         'fsync = off',
-        'synchronous_commit = off',
         'full_page_writes = off',
         '',
       ].join('\n'),
@@ -126,6 +127,28 @@ export class PostgresCluster {
   /** Stops the server: `fast` ends sessions cleanly, `immediate` as a crash would. */
   async stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
     await pgCommand('pg_ctl', ['-D', this.#data, '-m', mode, '-w', '-t', '60', 'stop']);
+  }
+
+  /**
+   * Freezes the server and its sessions (SIGSTOP): the kernel still accepts connections,
+   * but nothing answers, as with a hung database host. thaw() resumes it.
+   */
+  freeze(): void {
+    const postmaster = Number(readFileSync(path.join(this.#data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    // The postmaster first, so it forks nothing new meanwhile.
+    this.#frozen = [postmaster, ...childProcesses(postmaster)];
+    for (const pid of this.#frozen) process.kill(pid, 'SIGSTOP');
+  }
+
+  thaw(): void {
+    for (const pid of this.#frozen.reverse()) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // Already gone.
+      }
+    }
+    this.#frozen = [];
   }
 
   url(database = 'postgres'): string {
@@ -157,6 +180,7 @@ export class PostgresCluster {
 
   destroySync(): void {
     if (!clusters.delete(this)) return;
+    this.thaw();
     if (existsSync(path.join(this.#data, 'postmaster.pid'))) {
       const [file, argv] = command('pg_ctl', ['-D', this.#data, '-m', 'immediate', '-w', '-t', '60', 'stop']);
       spawnSync(file, argv, { stdio: 'ignore', timeout: 60_000 });
@@ -174,6 +198,22 @@ export async function withClient<T>(url: string, work: (client: pg.Client) => Pr
   } finally {
     await client.end();
   }
+}
+
+function childProcesses(parent: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) children.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return children;
 }
 
 function postgresIds(): [number, number] {
