@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { TokenVerifier } from './auth/verifier.ts';
 import { loadSpec } from './contract/spec.ts';
 import './http/locals.ts';
+import { docsRoutes } from './http/docs-routes.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { requestLogging } from './http/logging.ts';
 import { type Metrics, createMetrics } from './http/metrics.ts';
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestId());
   app.use(opsRoutes({ store, verifier, metrics, logger }));
+  app.use(docsRoutes());
   app.use(metrics.middleware);
   app.use(requestLogging(logger));
   app.use(rejectRequestBodies());

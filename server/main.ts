@@ -67,6 +67,7 @@ if (config.tokensFile === undefined) {
       '',
       `CBR backup API listening on ${url} with demo data (project ${DEMO_PROJECT}).`,
       `Demo token: ${DEMO_TOKEN}`,
+      `API reference: ${url}/docs`,
       'Try:',
       `  curl -i -X DELETE -H 'X-Auth-Token: ${DEMO_TOKEN}' ${url}/v3/${DEMO_PROJECT}/backups/${DEMO_BACKUP}`,
       '',
