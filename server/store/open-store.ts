@@ -14,7 +14,9 @@ export async function openStore(database: DatabaseConfig, options: { logger?: Lo
       const { url, ...pool } = database;
       return PostgresBackupStore.open(url, {
         ...pool,
-        onConnectionError: (error) => options.logger?.warn({ err: error }, 'database connection lost; the pool reconnects on demand'),
+        // Only the message and code: pg-pool hangs the whole client object on the error.
+        onConnectionError: (error) =>
+          options.logger?.warn({ error: error.message, code: (error as { code?: string }).code }, 'database connection lost; the pool reconnects on demand'),
       });
     }
   }
