@@ -20,6 +20,8 @@ export interface Config {
   database: DatabaseConfig;
   /** Undefined: the demo tokens (refused in production). */
   tokensFile: string | undefined;
+  /** Tokens validated by a Keystone v3 IAM (IAM_URL) instead of a tokens file. */
+  iam: IamConfig | undefined;
   /** Undefined: the demo backups when the store is new (never in production). */
   seedFile: string | undefined;
   logLevel: string;
@@ -39,14 +41,17 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const production = env.NODE_ENV === 'production';
   const tokensFile = nonEmpty(env, 'TOKENS_FILE');
-  if (production && tokensFile === undefined) {
-    throw new ConfigError('TOKENS_FILE is required when NODE_ENV=production: the demo tokens are never used in production');
+  const iam = iamConfig(env);
+  if (tokensFile !== undefined && iam !== undefined) throw new ConfigError('TOKENS_FILE and IAM_URL are both set: choose one token verifier');
+  if (production && tokensFile === undefined && iam === undefined) {
+    throw new ConfigError('TOKENS_FILE is required when NODE_ENV=production, unless IAM_URL names a Keystone to validate tokens with: the demo tokens are never used in production');
   }
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
     database: database(nonEmpty(env, 'DATABASE_URL'), env),
     tokensFile,
+    iam,
     seedFile: nonEmpty(env, 'SEED_FILE'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     production,
@@ -112,4 +117,69 @@ function roles(env: NodeJS.ProcessEnv, name: string, fallback: string[]): string
   const list = raw.split(',').map((r) => r.trim()).filter((r) => r !== '');
   if (list.length === 0) throw new ConfigError(`${name} must list at least one role, comma-separated`);
   return list;
+}
+
+/** Keystone v3 token validation (IAM_*); see the README's "Production: tokens from Keystone / IAM". */
+export interface IamConfig {
+  /** Keystone's root URL, without /v3 and without a trailing slash. */
+  url: string;
+  /** What the service authenticates with: a fixed token, or a service user it logs in as. */
+  service: { kind: 'token'; token: string } | { kind: 'password'; user: string; password: string; project: string; domain: string };
+  /** Longest wait for one IAM request. */
+  timeoutMs: number;
+  /** Longest a valid token's validation is reused (never past the token's expires_at). */
+  cacheMaxAgeMs: number;
+  /** Longest an invalid token's verdict is reused. */
+  invalidCacheMaxAgeMs: number;
+  /** Validations kept at most (least recently used first out). */
+  cacheSize: number;
+}
+
+const IAM_SERVICE_PASSWORD_VARS = ['IAM_SERVICE_USER', 'IAM_SERVICE_PASSWORD', 'IAM_SERVICE_PROJECT'] as const;
+
+function iamConfig(env: NodeJS.ProcessEnv): IamConfig | undefined {
+  const raw = nonEmpty(env, 'IAM_URL');
+  const serviceToken = nonEmpty(env, 'IAM_SERVICE_TOKEN');
+  const passwordVars = IAM_SERVICE_PASSWORD_VARS.filter((name) => nonEmpty(env, name) !== undefined);
+  if (raw === undefined) {
+    const stray = [...(serviceToken === undefined ? [] : ['IAM_SERVICE_TOKEN']), ...passwordVars];
+    if (stray.length > 0) throw new ConfigError(`${stray.join(', ')} set without IAM_URL`);
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`IAM_URL must be an http(s) URL, as https://iam.example.com:5000, not "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`IAM_URL must be an http(s) URL, not "${raw}"`);
+  if (url.search !== '' || url.hash !== '') throw new ConfigError('IAM_URL must not have a query or a fragment');
+  // Keystone's catalog lists the identity endpoint with /v3; both forms name the same root.
+  const root = `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/v3$/, '')}`;
+
+  let service: IamConfig['service'];
+  if (serviceToken !== undefined) {
+    if (passwordVars.length > 0) throw new ConfigError(`IAM_SERVICE_TOKEN and ${passwordVars.join(', ')} are both set: choose a fixed token or a service user`);
+    service = { kind: 'token', token: serviceToken };
+  } else if (passwordVars.length === IAM_SERVICE_PASSWORD_VARS.length) {
+    service = {
+      kind: 'password',
+      user: nonEmpty(env, 'IAM_SERVICE_USER')!,
+      // Passwords are taken as they are: spaces may be part of them.
+      password: env.IAM_SERVICE_PASSWORD!,
+      project: nonEmpty(env, 'IAM_SERVICE_PROJECT')!,
+      domain: nonEmpty(env, 'IAM_SERVICE_DOMAIN') ?? 'Default',
+    };
+  } else {
+    const missing = IAM_SERVICE_PASSWORD_VARS.filter((name) => !passwordVars.includes(name));
+    throw new ConfigError(`IAM_URL needs the service's credentials: IAM_SERVICE_TOKEN, or IAM_SERVICE_USER, IAM_SERVICE_PASSWORD and IAM_SERVICE_PROJECT (missing: ${missing.join(', ')})`);
+  }
+  return {
+    url: root,
+    service,
+    timeoutMs: integer(env, 'IAM_TIMEOUT_MS', 3000, 100, 60_000),
+    cacheMaxAgeMs: integer(env, 'IAM_CACHE_MAX_AGE_SECONDS', 120, 1, 3600) * 1000,
+    invalidCacheMaxAgeMs: integer(env, 'IAM_CACHE_INVALID_SECONDS', 10, 0, 3600) * 1000,
+    cacheSize: integer(env, 'IAM_CACHE_SIZE', 10_000, 1, 1_000_000),
+  };
 }

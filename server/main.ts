@@ -4,11 +4,13 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { createApp } from './app.ts';
+import { KeystoneVerifier } from './auth/keystone-verifier.ts';
 import { DEMO_TOKENS_FILE, TokensFileVerifier } from './auth/tokens-file.ts';
 import type { TokenVerifier } from './auth/verifier.ts';
 import { DEMO_BACKUPS, DEMO_PROJECT, DEMO_TOKENS } from './demo/demo.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { answerClientErrors } from './http/client-errors.ts';
+import { createMetrics } from './http/metrics.ts';
 import { openStore, seedStore } from './store/open-store.ts';
 import type { BackupStore } from './store/store.ts';
 
@@ -25,8 +27,13 @@ try {
 }
 
 const logger = pino({ level: config.logLevel, base: { service: 'cbr-backup-api' } });
+const metrics = createMetrics();
 async function openDependencies(cfg: Config): Promise<{ verifier: TokenVerifier; store: BackupStore }> {
-  const verifier = TokensFileVerifier.fromFile(cfg.tokensFile ?? DEMO_TOKENS_FILE);
+  // Keystone when IAM_URL is set (its iam_* metrics join the app's), else a tokens file.
+  const verifier =
+    cfg.iam !== undefined
+      ? new KeystoneVerifier({ ...cfg.iam, registry: metrics.registry })
+      : TokensFileVerifier.fromFile(cfg.tokensFile ?? DEMO_TOKENS_FILE);
   const store = await openStore(cfg.database, { logger });
   try {
     await seedStore(store, { seedFile: cfg.seedFile, production: cfg.production, logger });
@@ -50,6 +57,7 @@ const app = createApp({
   store,
   verifier,
   logger,
+  metrics,
   config: { validateResponses: config.validateResponses, deleteRoles: config.deleteRoles, readRoles: config.readRoles },
 });
 const server = createServer(app);
@@ -61,7 +69,7 @@ const address = server.address();
 const port = typeof address === 'object' && address !== null ? address.port : config.port;
 const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 logger.info({ url, database: config.database.kind, production: config.production }, 'listening');
-if (config.tokensFile === undefined) {
+if (config.tokensFile === undefined && config.iam === undefined) {
   console.log(
     [
       '',
