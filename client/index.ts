@@ -1,0 +1,22 @@
+// The typed client of the CBR backup API: `import { createBackupClient } from 'cbr-backup-api/client'`.
+export {
+  type BackupClient,
+  type BackupClientOptions,
+  createBackupClient,
+  type DeleteResult,
+  type TokenSource,
+} from './backup-client.ts';
+export { ApiError, BackupClientError, NetworkError, UnexpectedResponseError } from './errors.ts';
+export { MAX_RETRIES, type RetryEvent, type RetryOptions } from './retry.ts';
+export type { FetchFunction } from './transport.ts';
+export type {
+  BackupDetail,
+  BackupId,
+  BackupList,
+  BackupStatus,
+  ErrorBody,
+  ErrorCode,
+  IterateBackupsFilters,
+  ListBackupsFilters,
+  ProjectId,
+} from './types.ts';
