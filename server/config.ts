@@ -61,6 +61,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   };
 }
 
+/** Only the store's configuration (DATABASE_URL and its pool settings), for tools that read the store. */
+export function loadDatabaseConfig(env: NodeJS.ProcessEnv): DatabaseConfig {
+  return database(nonEmpty(env, 'DATABASE_URL'), env);
+}
+
 function database(url: string | undefined, env: NodeJS.ProcessEnv): DatabaseConfig {
   if (url === undefined) return { kind: 'sqlite', file: path.resolve(DEFAULT_SQLITE_FILE) };
   if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url, ...postgresPool(env) };

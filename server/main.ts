@@ -10,6 +10,7 @@ import type { TokenVerifier } from './auth/verifier.ts';
 import { DEMO_BACKUPS, DEMO_PROJECT, DEMO_TOKENS } from './demo/demo.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { answerClientErrors } from './http/client-errors.ts';
+import { onStopSignals, stopGracefully } from './http/graceful-shutdown.ts';
 import { createMetrics } from './http/metrics.ts';
 import { openStore, seedStore } from './store/open-store.ts';
 import type { BackupStore } from './store/store.ts';
@@ -83,20 +84,4 @@ if (config.tokensFile === undefined && config.iam === undefined) {
   );
 }
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) {
-    logger.warn({ signal }, 'second signal: exiting now');
-    process.exit(1);
-  }
-  stopping = true;
-  logger.info({ signal }, 'shutting down: finishing in-flight requests');
-  server.close();
-  server.closeIdleConnections();
-  await once(server, 'close');
-  await store.close();
-  logger.info('stopped');
-  logger.flush();
-}
-process.on('SIGTERM', (signal) => void shutdown(signal));
-process.on('SIGINT', (signal) => void shutdown(signal));
+onStopSignals(() => stopGracefully(server, () => store.close()), logger);

@@ -65,7 +65,7 @@ describe('read operations', () => {
   });
 
   it('pages with marker without duplicates or gaps while backups are deleted between pages', async () => {
-    const stable = new Set((await list('')).body.backups.map((b: BackupDetail) => b.id));
+    const stable = new Set<string>((await list('')).body.backups.map((b: BackupDetail) => b.id));
     const deletable = new Set<string>([...DEMO_BACKUPS.available, DEMO_BACKUPS.error]);
     const seen: string[] = [];
     let marker: string | undefined;
