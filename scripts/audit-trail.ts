@@ -1,4 +1,4 @@
-// npm run audit -- [--project ID] [--backup ID]: prints the deletion audit trail of the
+// npm run audit-trail -- [--project ID] [--backup ID]: prints the deletion audit trail of the
 // store DATABASE_URL names (the service's default SQLite file when unset), one JSON line
 // per deletion, oldest first.
 import { parseArgs } from 'node:util';
@@ -9,11 +9,11 @@ let options;
 try {
   options = parseArgs({ options: { project: { type: 'string' }, backup: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
 } catch (error) {
-  console.error(`${(error as Error).message}\nusage: npm run audit -- [--project PROJECT_ID] [--backup BACKUP_ID]`);
+  console.error(`${(error as Error).message}\nusage: npm run audit-trail -- [--project PROJECT_ID] [--backup BACKUP_ID]`);
   process.exit(2);
 }
 if (options.help === true) {
-  console.log('usage: npm run audit -- [--project PROJECT_ID] [--backup BACKUP_ID]\nPrints who deleted which backup, when, in which request, and its last state (DATABASE_URL selects the store).');
+  console.log('usage: npm run audit-trail -- [--project PROJECT_ID] [--backup BACKUP_ID]\nPrints who deleted which backup, when, in which request, and its last state (DATABASE_URL selects the store).');
   process.exit(0);
 }
 

@@ -7,7 +7,7 @@ import { deleteBackup } from '../support/http.ts';
 import { REPO_ROOT } from '../support/processes.ts';
 import { startTestServer } from '../support/test-server.ts';
 
-describe('npm run audit', () => {
+describe('npm run audit-trail', () => {
   it('prints one JSON line per deletion, filtered by project or backup', async () => {
     const server = await startTestServer();
     try {
