@@ -80,6 +80,35 @@ export async function startMock(extraArgs: string[] = []): Promise<RunningProces
   const proc = spawnTracked(prism, ['mock', path.join(REPO_ROOT, 'openapi.yaml'), '--host', '127.0.0.1', '--port', String(port), ...extraArgs]);
   const url = `http://127.0.0.1:${port}`;
   // Any HTTP answer means Prism is listening (it has no health endpoint).
-  await waitFor(async () => (await fetch(`${url}/`)).status > 0, 'prism mock', 30_000, proc);
+  try {
+    await waitFor(async () => (await fetch(`${url}/`)).status > 0, 'prism mock', 60_000, proc);
+  } catch (error) {
+    // A child still starting would keep the test process alive after the failure.
+    await stopProcess(proc.child, 'SIGKILL');
+    throw error;
+  }
+  return { url, child: proc.child, output: proc.output, stop: (signal) => stopProcess(proc.child, signal) };
+}
+
+/**
+ * A Prism validation proxy in front of `upstreamUrl` (`prism proxy openapi.yaml <upstream>
+ * --errors`) on a free port: it forwards each request and reports contract violations of
+ * the answer in an `sl-violations` header (with --errors, a violation that is an error
+ * becomes Prism's own 500 problem+json).
+ */
+export async function startProxy(upstreamUrl: string, extraArgs: string[] = []): Promise<RunningProcess> {
+  const port = await freePort();
+  const prism = path.join(REPO_ROOT, 'node_modules/.bin/prism');
+  const args = ['proxy', path.join(REPO_ROOT, 'openapi.yaml'), upstreamUrl, '--errors', '--host', '127.0.0.1', '--port', String(port), ...extraArgs];
+  const proc = spawnTracked(prism, args);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    // Prism loads slowly on a busy machine (several Prism processes start at once in CI).
+    await waitFor(async () => (await fetch(`${url}/`)).status > 0, 'prism proxy', 60_000, proc);
+  } catch (error) {
+    // A child still starting would keep the test process alive after the failure.
+    await stopProcess(proc.child, 'SIGKILL');
+    throw error;
+  }
   return { url, child: proc.child, output: proc.output, stop: (signal) => stopProcess(proc.child, signal) };
 }
