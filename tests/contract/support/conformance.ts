@@ -47,16 +47,6 @@ export function operationById(id: OperationId): SpecOperation {
   return operation;
 }
 
-/** The operation a method and path name, as a router would pick it; undefined when none. */
-export function matchOperation(method: string, pathname: string): SpecOperation | undefined {
-  return OPERATIONS.find((op) => op.method === method.toUpperCase() && templatePattern(op.template).test(pathname));
-}
-
-function templatePattern(template: string): RegExp {
-  const escaped = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${escaped.replace(/\{[^}]+\}/g, '[^/]+')}$`);
-}
-
 // Schemas the spec names go through the project's own componentValidator; an inline schema
 // gets the same treatment with its references pointed at the spec's components.
 const validators = new Map<string, ValidateFunction>();
