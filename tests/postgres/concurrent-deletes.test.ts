@@ -27,7 +27,10 @@ describe('several instances on one PostgreSQL database', { skip: postgresUnavail
     cluster = await PostgresCluster.start();
     databaseUrl = await cluster.createDatabase();
     // Started at once on a new database: each migrates and loads the demo backups.
-    const started = await Promise.allSettled(Array.from({ length: INSTANCES }, () => startServerProcess({ DATABASE_URL: databaseUrl })));
+    // Several TypeScript processes booting at once on two cores: give them time.
+    const started = await Promise.allSettled(
+      Array.from({ length: INSTANCES }, () => startServerProcess({ DATABASE_URL: databaseUrl }, { readyTimeoutMs: 90_000 })),
+    );
     for (const result of started) if (result.status === 'fulfilled') servers.push(result.value);
     const failed = started.find((result) => result.status === 'rejected');
     if (failed !== undefined) throw failed.reason;

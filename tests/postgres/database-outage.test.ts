@@ -44,7 +44,7 @@ describe('the service while its PostgreSQL database fails', { skip }, () => {
       DATABASE_URL: databaseUrl,
       DATABASE_CONNECT_TIMEOUT_MS: '1000',
       DATABASE_STATEMENT_TIMEOUT_MS: '1500',
-    });
+    }, { readyTimeoutMs: 60_000 });
   });
 
   after(async () => {

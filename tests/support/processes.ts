@@ -59,8 +59,11 @@ async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTER
   return code;
 }
 
-/** The service as `npm start` runs it (node + tsx on server/main.ts), ready when /readyz says so. */
-export async function startServerProcess(env: NodeJS.ProcessEnv = {}): Promise<RunningProcess> {
+/**
+ * The service as `npm start` runs it (node + tsx on server/main.ts), ready when /readyz says so.
+ * A process that does not get ready is stopped before the error is thrown.
+ */
+export async function startServerProcess(env: NodeJS.ProcessEnv = {}, options: { readyTimeoutMs?: number } = {}): Promise<RunningProcess> {
   const port = await freePort();
   const proc = spawnTracked(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/main.ts')], {
     HOST: '127.0.0.1',
@@ -69,7 +72,12 @@ export async function startServerProcess(env: NodeJS.ProcessEnv = {}): Promise<R
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/readyz`)).ok, 'server', 20_000, proc);
+  try {
+    await waitFor(async () => (await fetch(`${url}/readyz`)).ok, 'server', options.readyTimeoutMs ?? 20_000, proc);
+  } catch (error) {
+    await stopProcess(proc.child, 'SIGKILL');
+    throw error;
+  }
   return { url, child: proc.child, output: proc.output, stop: (signal) => stopProcess(proc.child, signal) };
 }
 
