@@ -69,6 +69,20 @@ function successBody(operation: OperationId, response: Response, text: string | 
   }
 }
 
+/**
+ * Query strings percent-encode every reserved character (RFC 3986), `!'()*` included, which
+ * encodeURIComponent leaves alone: the service refuses unencoded reserved characters in
+ * parameters the spec does not mark allowReserved, and `&`, `#` or `+` left raw would
+ * change what the service reads.
+ */
+function encodeQuery(query: Record<string, unknown>): string {
+  const encode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return Object.entries(query)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${encode(name)}=${encode(String(value))}`)
+    .join('&');
+}
+
 /** A path segment that would change the URL's path instead of filling one segment. */
 function checkPathParameter(name: string, value: unknown): void {
   if (typeof value !== 'string' || value === '' || value === '.' || value === '..') {
@@ -117,8 +131,7 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
           params: { path: { project_id: projectId }, query: filters },
           fetch,
           parseAs: 'text',
-          // The spec lets `sort` keep its ':' (allowReserved).
-          querySerializer: { allowReserved: true },
+          querySerializer: encodeQuery,
         });
         if (response.status !== 200) throw failure('listBackups', response, error ?? data, 200);
         const body = successBody('listBackups', response, data);

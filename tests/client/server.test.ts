@@ -143,6 +143,19 @@ describe('paging', () => {
     assert.equal(requested.length, 3);
   });
 
+  test('filter values with reserved characters reach the service exactly as given', async () => {
+    const odd = ['a&b=c', 'x#y', 'vm(1)!*', "it's 50% + more", 'ünï cödé/?'];
+    const extra: BackupDetail[] = odd.map((name, n) => ({ ...template, id: `bbbbbbbb-0000-4000-8000-${String(n).padStart(12, '0')}`, name, resource_id: name }));
+    const own = await server(extra);
+    const client = createBackupClient({ baseUrl: own.url, token: DEMO_TOKENS.reader });
+    for (const name of odd) {
+      const byName = await client.listBackups(DEMO_PROJECT, { name });
+      assert.deepEqual(byName.backups.map((b) => b.name), [name], `name ${name}`);
+      const byResource = await client.listBackups(DEMO_PROJECT, { resource_id: name });
+      assert.deepEqual(byResource.backups.map((b) => b.resource_id), [name], `resource_id ${name}`);
+    }
+  });
+
   test('deleting the marker between two pages neither repeats nor skips a backup', async () => {
     const { client } = countingClient();
     const ids: string[] = [];
