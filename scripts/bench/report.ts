@@ -1,0 +1,135 @@
+// The benchmark's report: the targets checked against the figures, a table for the terminal
+// (also pasted into the README), and the JSON written to bench/results/.
+import type { GrowthFigures } from './store-growth.ts';
+import type { StartupFigures } from './startup.ts';
+import type { SideBySideOptions, TargetFigures } from './side-by-side.ts';
+import { TARGET_LABELS, type TargetName } from './targets.ts';
+
+export interface BenchReport {
+  generatedAt: string;
+  command: string;
+  durationSeconds: number;
+  machine: { cpus: number; cpuModel: string; node: string; loadAverageBefore: number[]; loadAverageAfter: number[] };
+  sideBySide: { options: SideBySideOptions; targets: TargetFigures[] };
+  storeGrowth: GrowthFigures[];
+  startup: StartupFigures;
+  goals: Goal[];
+}
+
+export interface Goal {
+  name: string;
+  goal: string;
+  /** This service as `npm start` runs it. */
+  measured: string;
+  met: boolean;
+  /** The same, precompiled and with heap flags (the `ours-js` target). */
+  precompiled: { measured: string; met: boolean };
+}
+
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+
+export function checkGoals(targets: readonly TargetFigures[], growth: readonly GrowthFigures[], startup: StartupFigures): Goal[] {
+  const of = (name: TargetName) => targets.find((t) => t.name === name)!;
+  const smallest = growth[0]!;
+  const largest = growth[growth.length - 1]!;
+  const growthRatio = largest.deleteP50Ms / smallest.deleteP50Ms;
+  const growthGoal = { measured: `${fixed(growthRatio)}x`, met: growthRatio <= 1.25 };
+  const goals: { name: string; goal: string; check: (subject: 'ours' | 'ours-js') => { measured: string; met: boolean } }[] = [
+    ...(['bare', 'validator', 'prism'] as const).map((other) => {
+      const floor = { bare: 0.75, validator: 1, prism: 3 }[other];
+      return {
+        name: `throughput vs ${TARGET_LABELS[other]}`,
+        goal: other === 'validator' ? '> 1x' : `>= ${floor}x`,
+        check: (subject: 'ours' | 'ours-js') => {
+          const ratio = of(subject).requestsPerSecond / of(other).requestsPerSecond;
+          return { measured: `${fixed(ratio)}x`, met: other === 'validator' ? ratio > floor : ratio >= floor };
+        },
+      };
+    }),
+    {
+      name: `p99 vs ${TARGET_LABELS.bare} p99`,
+      goal: '<= 2x',
+      check: (subject) => {
+        const ratio = of(subject).p99Ms / of('bare').p99Ms;
+        return { measured: `${fixed(ratio)}x`, met: ratio <= 2 };
+      },
+    },
+    {
+      name: `delete p50 at ${largest.backups.toLocaleString('en-US')} vs ${smallest.backups.toLocaleString('en-US')} backups`,
+      goal: '<= 1.25x',
+      check: () => growthGoal,
+    },
+    {
+      name: 'peak RSS under load',
+      goal: '<= 120 MB',
+      check: (subject) => ({ measured: `${fixed(of(subject).peakRssMb, 0)} MB`, met: of(subject).peakRssMb <= 120 }),
+    },
+    {
+      name: `ready after start (${startup.backups.toLocaleString('en-US')} backups)`,
+      goal: '<= 1000 ms',
+      check: (subject) => {
+        const run = subject === 'ours' ? startup.tsx : startup.js;
+        return { measured: `${fixed(run.readyMs, 0)} ms`, met: run.readyMs <= 1000 };
+      },
+    },
+  ];
+  return goals.map(({ name, goal, check }) => ({ name, goal, ...check('ours'), precompiled: check('ours-js') }));
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+/** The report as Markdown tables (readable on a terminal as they are). */
+export function formatReport(report: BenchReport): string {
+  const { options, targets } = report.sideBySide;
+  const ours = targets.find((t) => t.name === 'ours')!;
+  const out: string[] = [];
+  out.push(
+    `Side by side: DELETE /v3/{project_id}/backups/{backup_id}, a different id each request, ${options.connections} connections, ` +
+      `${options.rounds} rounds of ${options.seconds} s (after ${options.warmupSeconds} s warm-up) per target, interleaved; medians of the rounds.`,
+    '',
+    table(
+      ['target', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'CPU µs/req', 'load gen. CPU µs/req', 'this service: req/s, p99'],
+      targets.map((t) => [
+        t.label,
+        fixed(t.requestsPerSecond, 0),
+        fixed(t.p50Ms),
+        fixed(t.p99Ms),
+        fixed(t.peakRssMb, 0),
+        fixed(t.cpuUsPerRequest, 0),
+        fixed(t.generatorCpuUsPerRequest, 0),
+        t.name === 'ours' ? '' : `${fixed(ours.requestsPerSecond / t.requestsPerSecond)}x, ${fixed(ours.p99Ms / t.p99Ms)}x`,
+      ]),
+    ),
+    '',
+    'Store growth: one connection; the store holds the size named once the measured deletes are done.',
+    '',
+    table(
+      ['backups stored', 'delete p50 ms', 'delete p99 ms', 'list (page of 100) p50 ms', 'list p99 ms'],
+      report.storeGrowth.map((g) => [g.backups.toLocaleString('en-US'), fixed(g.deleteP50Ms, 3), fixed(g.deleteP99Ms, 3), fixed(g.listP50Ms, 3), fixed(g.listP99Ms, 3)]),
+    ),
+    '',
+    `Start-up with ${report.startup.backups.toLocaleString('en-US')} backups stored, medians of ${report.startup.tsx.starts.length} starts each:`,
+    '',
+    table(
+      ['started as', 'GET /readyz 200 after ms', 'first delete answered after ms'],
+      [
+        ['npm start (node --import tsx server/main.ts)', fixed(report.startup.tsx.readyMs, 0), fixed(report.startup.tsx.firstDeleteMs, 0)],
+        ['precompiled JS (node server/main.js)', fixed(report.startup.js.readyMs, 0), fixed(report.startup.js.firstDeleteMs, 0)],
+      ],
+    ),
+    '',
+    table(
+      ['goal', 'target', 'this service (npm start)', 'met', 'precompiled + heap flags', 'met '],
+      report.goals.map((g) => [g.name, g.goal, g.measured, g.met ? 'yes' : 'NO', g.precompiled.measured, g.precompiled.met ? 'yes' : 'NO']),
+    ),
+    '',
+    `${report.machine.cpus} × ${report.machine.cpuModel}, Node ${report.machine.node}, load average ${report.machine.loadAverageBefore.map((l) => l.toFixed(1)).join(' ')} ` +
+      `before and ${report.machine.loadAverageAfter.map((l) => l.toFixed(1)).join(' ')} after; ${fixed(report.durationSeconds, 0)} s in all.`,
+  );
+  return out.join('\n');
+}

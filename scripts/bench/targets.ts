@@ -1,0 +1,113 @@
+// The four things the benchmark puts side by side, each started as its own process on a
+// free loopback port. `ours` is the service as production runs it.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Child, REPO_ROOT, freePort, spawnChild, waitUntilReady } from './processes.ts';
+import { BENCH_PROJECT } from './backups-db.ts';
+
+export type TargetName = 'bare' | 'validator' | 'ours' | 'prism' | 'ours-js';
+
+export const TARGET_LABELS: Record<TargetName, string> = {
+  bare: 'bare Express 5',
+  validator: 'Express + validator (defaults)',
+  ours: 'this service (production)',
+  prism: 'Prism mock',
+  'ours-js': 'this service, precompiled JS + heap flags',
+};
+
+/**
+ * How the service is run. `tsx` is `npm start`: TypeScript through tsx's loader. `js` is the
+ * same code precompiled (precompile.ts) and run by plain node with a smaller young generation
+ * and a capped old generation (JS_HEAP_FLAGS): what the README's Performance section proposes.
+ */
+export type ServiceRuntime = { kind: 'tsx' } | { kind: 'js'; entry: string };
+
+export const JS_HEAP_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=64'];
+
+function serviceArgs(runtime: ServiceRuntime): string[] {
+  return runtime.kind === 'tsx' ? ['--import', 'tsx', path.join(REPO_ROOT, 'server/main.ts')] : [...JS_HEAP_FLAGS, runtime.entry];
+}
+
+export interface RunningTarget {
+  name: TargetName;
+  url: string;
+  process: Child;
+  /** Milliseconds from spawn to ready. */
+  readyMs: number;
+}
+
+/** The token the benchmark sends; the service knows it from its TOKENS_FILE. */
+export const BENCH_TOKEN = 'bench-member-token-0b7d3f9e2c';
+
+/** A tokens file with the benchmark's token: a member of BENCH_PROJECT. */
+export function writeTokensFile(dir: string): string {
+  const file = path.join(dir, 'tokens.json');
+  const entry = {
+    token: BENCH_TOKEN,
+    project_id: BENCH_PROJECT,
+    user: { id: 'b3e1c2d4a5f60718293a4b5c6d7e8f90', name: 'bench' },
+    roles: ['member', 'reader'],
+    expires_at: '2099-12-31T23:59:59Z',
+  };
+  writeFileSync(file, JSON.stringify({ tokens: [entry] }));
+  return file;
+}
+
+/** The environment of a production start: the store, the tokens file, logs at info. */
+export function productionEnv(dbFile: string, tokensFile: string, port: number): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'production',
+    TOKENS_FILE: tokensFile,
+    DATABASE_URL: `sqlite:${dbFile}`,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+  };
+}
+
+/** The service in production configuration (by default as `npm start` runs it); logs go to `<dir>/<logName>.log`. */
+export async function startService(options: {
+  dir: string;
+  dbFile: string;
+  tokensFile: string;
+  logName: string;
+  runtime?: ServiceRuntime;
+}): Promise<RunningTarget> {
+  const runtime = options.runtime ?? { kind: 'tsx' };
+  const port = await freePort();
+  const since = performance.now();
+  const child = spawnChild(
+    process.execPath,
+    serviceArgs(runtime),
+    productionEnv(options.dbFile, options.tokensFile, port),
+    path.join(options.dir, `${options.logName}.log`),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const readyMs = await waitUntilReady(child, `${url}/readyz`, (r) => r.status === 200, since);
+  return { name: runtime.kind === 'tsx' ? 'ours' : 'ours-js', url, process: child, readyMs };
+}
+
+export interface TargetContext {
+  dir: string;
+  dbFile: string;
+  tokensFile: string;
+  /** The precompiled service's entry point (precompile.ts), for `ours-js`. */
+  jsEntry: string;
+}
+
+export async function startTarget(name: TargetName, context: TargetContext): Promise<RunningTarget> {
+  if (name === 'ours') return startService({ ...context, logName: 'service' });
+  if (name === 'ours-js') return startService({ ...context, logName: 'service-js', runtime: { kind: 'js', entry: context.jsEntry } });
+  const port = await freePort();
+  const since = performance.now();
+  const logFile = path.join(context.dir, `${name}.log`);
+  const child =
+    name === 'prism'
+      // As `npm run mock` runs it.
+      ? spawnChild(path.join(REPO_ROOT, 'node_modules/.bin/prism'), ['mock', path.join(REPO_ROOT, 'openapi.yaml'), '--host', '127.0.0.1', '--port', String(port)], {}, logFile)
+      : spawnChild(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, `scripts/bench/targets/bare-${name === 'bare' ? 'express' : 'validator'}.ts`)], { PORT: String(port) }, logFile);
+  const url = `http://127.0.0.1:${port}`;
+  // These have no readiness endpoint: any HTTP answer means listening.
+  const readyMs = await waitUntilReady(child, `${url}/`, () => true, since);
+  return { name, url, process: child, readyMs };
+}
