@@ -120,7 +120,10 @@ export class PostgresBackupStore implements BackupStore {
   async addBackups(backups: readonly BackupDetail[]): Promise<number> {
     return this.#transaction('BEGIN', async (client) => {
       let added = 0;
-      for (const backup of backups) added += (await client.query(SQL.insertBackup, backupValues(backup))).rowCount ?? 0;
+      for (const backup of backups) {
+        if ((await client.query(SQL.wasDeleted, [backup.id])).rowCount !== 0) continue;
+        added += (await client.query(SQL.insertBackup, backupValues(backup))).rowCount ?? 0;
+      }
       return added;
     });
   }

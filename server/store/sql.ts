@@ -19,6 +19,8 @@ export const STATEMENTS = {
   deleteBackup: `DELETE FROM backups WHERE id = ? AND project_id = ? AND status IN (${DELETABLE_STATUSES.map((s) => `'${s}'`).join(', ')})`,
   /** Params: auditValues(...). */
   insertAudit: `INSERT INTO deletion_audit (${AUDIT_COLUMNS.join(', ')}) VALUES (${placeholders(AUDIT_COLUMNS.length)})`,
+  /** Params: backup_id. A backup once deleted is never added again (seed files are loaded at every start). */
+  wasDeleted: 'SELECT 1 FROM deletion_audit WHERE backup_id = ? LIMIT 1',
   /** Params: backupValues(backup). An id already stored is left as it is. */
   insertBackup: `INSERT INTO backups (${COLUMNS}) VALUES (${placeholders(BACKUP_COLUMNS.length)}) ON CONFLICT (id) DO NOTHING`,
   /** Params: status, id. */

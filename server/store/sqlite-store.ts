@@ -41,6 +41,7 @@ export class SqliteBackupStore implements BackupStore {
       delete: this.#db.prepare<[string, string]>(STATEMENTS.deleteBackup),
       audit: this.#db.prepare<unknown[]>(STATEMENTS.insertAudit),
       insert: this.#db.prepare<unknown[]>(STATEMENTS.insertBackup),
+      wasDeleted: this.#db.prepare<[string]>(STATEMENTS.wasDeleted),
       setStatus: this.#db.prepare<[string, string]>(STATEMENTS.setStatus),
       anyBackup: this.#db.prepare(STATEMENTS.anyBackup),
       anyDeletion: this.#db.prepare(STATEMENTS.anyDeletion),
@@ -95,7 +96,8 @@ export class SqliteBackupStore implements BackupStore {
   }
 
   async addBackups(backups: readonly BackupDetail[]): Promise<number> {
-    return this.#db.transaction(() => backups.reduce((added, b) => added + this.#statements.insert.run(...backupValues(b)).changes, 0))();
+    const add = (b: BackupDetail) => (this.#statements.wasDeleted.get(b.id) === undefined ? this.#statements.insert.run(...backupValues(b)).changes : 0);
+    return this.#db.transaction(() => backups.reduce((added, b) => added + add(b), 0)).immediate();
   }
 
   async setStatus(backupId: string, status: BackupStatus): Promise<boolean> {

@@ -35,7 +35,10 @@ export interface BackupStore {
   deleteBackup(projectId: string, backupId: string, actor: DeletionActor): Promise<DeleteOutcome>;
   getBackup(projectId: string, backupId: string): Promise<BackupDetail | undefined>;
   listBackups(projectId: string, query: ListBackupsQuery): Promise<ListOutcome>;
-  /** Adds backups whose ids are not stored yet (others are left as they are); returns how many were added. */
+  /**
+   * Adds backups whose ids are not stored yet and were never deleted (others are left as they
+   * are, and a deleted backup stays deleted); returns how many were added.
+   */
   addBackups(backups: readonly BackupDetail[]): Promise<number>;
   /** Moves a backup to another status, as the backup engine does; false when there is no such backup. */
   setStatus(backupId: string, status: BackupStatus): Promise<boolean>;

@@ -93,6 +93,13 @@ describe('the service process', () => {
       assert.equal((await showBackup(server.url, one!.id)).body.backup.status, 'available', 'the stored backup is kept as it was');
       assert.equal((await showBackup(server.url, two!.id)).status, 200, 'the new one is added');
       assert.equal((await showBackup(server.url, DEMO_BACKUPS.busy.protecting)).status, 404, 'with SEED_FILE, no demo backups');
+      assert.equal((await deleteBackup(server.url, two!.id)).status, 204);
+    } finally {
+      await server.stop();
+    }
+    server = await startServerProcess({ SEED_FILE: seedFile, DATABASE_URL: database });
+    try {
+      assert.equal((await showBackup(server.url, two!.id)).status, 404, 'a deleted backup stays deleted when the seed file is loaded again');
     } finally {
       await server.stop();
     }

@@ -345,6 +345,17 @@ export function storeConformance(target: StoreTarget): void {
     });
   });
 
+  describe('addBackups after deletions', () => {
+    test('never adds a deleted backup again, so a seed file loaded at every start cannot bring it back', async (t) => {
+      const [a, b] = [makeBackup(), makeBackup()];
+      const store = await storeWith(t, [a, b]);
+      assert.equal((await store.deleteBackup(PROJECT, a.id, ACTOR)).verdict, 'deleted');
+      assert.equal(await store.addBackups([a, b]), 0);
+      assert.equal(await store.getBackup(PROJECT, a.id), undefined);
+      assert.equal((await store.auditTrail({ backupId: a.id })).length, 1);
+    });
+  });
+
   describe('setStatus', () => {
     test('moves a stored backup to another status, and is false for an unknown id', async (t) => {
       const backup = makeBackup();
