@@ -89,7 +89,7 @@ describe('read operations', () => {
   });
 
   it('refuses an unknown marker, unknown parameters and out-of-range limits with CSBS.9001', async () => {
-    for (const query of [`?marker=${DEMO_BACKUPS.absent}`, '?page=2', '?limit=0', '?limit=1001', '?sort=id:asc', '?status=gone']) {
+    for (const query of [`?marker=${DEMO_BACKUPS.absent}`, '?page=2', '?limit=0', '?limit=1001', '?sort=id:asc', '?status=gone', '?name=a%00b', '?resource_id=%00']) {
       const reply = await list(query);
       assert.equal(reply.status, 400, query);
       assert.equal(reply.body.error_code, 'CSBS.9001', query);
