@@ -64,7 +64,14 @@ const app = createApp({
 const server = createServer(app);
 answerClientErrors(server, logger);
 server.listen(config.port, config.host);
-await once(server, 'listening');
+try {
+  await once(server, 'listening');
+} catch (error) {
+  // Port taken, address not on this machine, ...: said plainly, like every other start failure.
+  console.error(`cannot start: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+  await store.close();
+  process.exit(1);
+}
 
 const address = server.address();
 const port = typeof address === 'object' && address !== null ? address.port : config.port;

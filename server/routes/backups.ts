@@ -70,11 +70,17 @@ export function deleteResult(outcome: DeleteOutcome, backupId: string, requestId
         status: 400,
         body: {
           error_code: '6201',
-          error_msg: `Backup ${backupId} is registered as an image (${outcome.imageIds.join(', ')}) and cannot be deleted`,
+          error_msg: `Backup ${backupId} is registered as an image (${imageList(outcome.imageIds)}) and cannot be deleted`,
           request_id: requestId,
         },
       };
   }
+}
+
+/** A few image ids, so that error_msg stays within the spec's length however many there are. */
+function imageList(imageIds: readonly string[], shown = 5): string {
+  const listed = imageIds.slice(0, shown).join(', ');
+  return imageIds.length > shown ? `${listed} and ${imageIds.length - shown} more` : listed;
 }
 
 function notFound(backupId: string): string {

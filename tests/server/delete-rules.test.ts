@@ -59,6 +59,17 @@ describe('DELETE /v3/{project_id}/backups/{backup_id}', () => {
     assert.ok(await server.store.getBackup(DEMO_PROJECT, DEMO_BACKUPS.registeredAsImage));
   });
 
+  it('keeps the 6201 message within the spec however many images the backup has', async () => {
+    const template = await server.store.getBackup(DEMO_PROJECT, DEMO_BACKUPS.registeredAsImage);
+    const id = '0abc0000-0000-4000-8000-000000000100';
+    const images = Array.from({ length: 100 }, (_, i) => ({ image_id: `${'x'.repeat(60)}${String(i).padStart(4, '0')}` }));
+    await server.store.addBackups([{ ...template!, id, extend_info: { ...template!.extend_info, os_images_data: images } }]);
+    const reply = await deleteBackup(server.url, id);
+    assertError(reply, 400, '6201');
+    assert.ok(reply.body.error_msg.length <= 2048, `${reply.body.error_msg.length} characters`);
+    assert.match(reply.body.error_msg, /and 95 more/);
+  });
+
   it('checks busy before image: a busy image-registered backup gives CSBS.2003', async () => {
     await server.store.setStatus(DEMO_BACKUPS.registeredAsImage, 'restoring');
     assertError(await deleteBackup(server.url, DEMO_BACKUPS.registeredAsImage), 400, 'CSBS.2003');

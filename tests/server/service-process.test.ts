@@ -67,6 +67,19 @@ describe('the service process', () => {
     }
   });
 
+  it('says plainly that the port is taken, and exits 1', async () => {
+    const first = await startServerProcess({ DATABASE_URL: path.join(dir, 'port.sqlite') });
+    try {
+      const port = new URL(first.url).port;
+      const { code, output } = await failedStart({ PORT: port, HOST: '127.0.0.1', DATABASE_URL: path.join(dir, 'port-2.sqlite') });
+      assert.equal(code, 1, output);
+      assert.match(output, new RegExp(`cannot start: cannot listen on 127.0.0.1:${port}: .*EADDRINUSE`));
+      assert.doesNotMatch(output, /\n\s+at /, 'no stack trace');
+    } finally {
+      await first.stop();
+    }
+  });
+
   it('in production loads neither demo tokens nor demo backups', async () => {
     const tokensFile = path.join(dir, 'prod-tokens.json');
     await writeFile(tokensFile, JSON.stringify({ tokens: [{ token: 'prod-token', project_id: DEMO_PROJECT, user: { id: 'u1', name: 'ops' }, roles: ['member'], expires_at: '2999-01-01T00:00:00Z' }] }));
