@@ -1,5 +1,8 @@
-// The check and the delete are one step: concurrent deletes, concurrent state changes,
-// and the audit record written in the same transaction.
+// The check and the delete are one step, as callers see it over HTTP: concurrent deletes,
+// concurrent state changes, and the audit record written in the same transaction. Within one
+// process better-sqlite3 runs each transaction to its end before the next request, so the
+// races themselves are exercised across processes in sqlite-processes.test.ts (and on
+// PostgreSQL in tests/postgres/).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_BACKUPS, DEMO_PROJECT, DEMO_TOKENS } from '../../server/demo/demo.ts';
