@@ -126,7 +126,8 @@ describe('retries of transient failures', () => {
     const client = createBackupClient({
       baseUrl: server.url,
       token: 'secret-token',
-      timeoutMs: 300,
+      // Long enough for the second attempt's answer on a loaded machine.
+      timeoutMs: 1500,
       retry: { retries: 1, initialDelayMs: 1, jitter: false, onRetry: (event) => retriesSeen.push(event) },
     });
 
@@ -136,7 +137,7 @@ describe('retries of transient failures', () => {
     assert.equal(retriesSeen.length, 1);
     const first = retriesSeen[0]?.error;
     assert.ok(first instanceof NetworkError);
-    assert.match(first.message, /no answer within 300 ms/);
+    assert.match(first.message, /no answer within 1500 ms/);
     assert.equal(first.requestMayHaveBeenSent, true);
   });
 

@@ -127,7 +127,10 @@ describe('cache', () => {
     const v = verifier();
     const pending = Array.from({ length: 100 }, () => v.verify('member-token'));
     // Let the one validation reach the fake before it is let through.
-    while (validations().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (let waited = 0; validations().length === 0; waited += 5) {
+      assert.ok(waited < 10_000, 'the validation never reached IAM');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     release();
     const results = await Promise.all(pending);
     assert.ok(results.every((r) => r.ok));
