@@ -23,6 +23,9 @@ export class SqliteBackupStore implements BackupStore {
   readonly #now: () => Date;
   readonly #statements;
   readonly #deleteTransaction;
+  readonly #listTransaction;
+  /** Listing and audit statements vary with their filters and sort (a few thousand shapes at most); each is prepared once. */
+  readonly #prepared = new Map<string, Database.Statement<unknown[]>>();
 
   constructor(file: string, options: { now?: () => Date } = {}) {
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -59,6 +62,7 @@ export class SqliteBackupStore implements BackupStore {
       this.#statements.audit.run(...auditValues(decision.backup, actor, this.#now()));
       return { verdict: 'deleted', backup: decision.backup };
     });
+    this.#listTransaction = this.#db.transaction((projectId: string, query: ListBackupsQuery) => this.#list(projectId, query));
   }
 
   async deleteBackup(projectId: string, backupId: string, actor: DeletionActor): Promise<DeleteOutcome> {
@@ -71,20 +75,31 @@ export class SqliteBackupStore implements BackupStore {
   }
 
   async listBackups(projectId: string, query: ListBackupsQuery): Promise<ListOutcome> {
-    // One read transaction, so the page and the count see the same snapshot.
-    return this.#db.transaction((): ListOutcome => {
-      let after: { sortValue: unknown; id: string } | undefined;
-      if (query.marker !== undefined) {
-        const marker = this.#markerBackup(projectId, query.marker);
-        if (marker === undefined) return { ok: false, reason: 'unknown_marker' };
-        after = { sortValue: sortValueOf(sortOrder(query.sort), marker), id: marker.id };
-      }
-      const page = pageSql(DIALECT, COLUMNS, projectId, query, after);
-      const rows = this.#db.prepare<unknown[], BackupRow>(page.text).all(...page.params);
-      const count = countSql(filterSql(DIALECT, projectId, query));
-      const { count: total } = this.#db.prepare<unknown[], { count: number }>(count.text).get(...count.params)!;
-      return { ok: true, backups: rows.map(fromRow), count: total };
-    }).deferred();
+    return this.#listTransaction.deferred(projectId, query);
+  }
+
+  #prepare<Row>(text: string): Database.Statement<unknown[], Row> {
+    let statement = this.#prepared.get(text);
+    if (statement === undefined) {
+      statement = this.#db.prepare<unknown[]>(text);
+      this.#prepared.set(text, statement);
+    }
+    return statement as Database.Statement<unknown[], Row>;
+  }
+
+  /** One read transaction, so the page and the count see the same snapshot. */
+  #list(projectId: string, query: ListBackupsQuery): ListOutcome {
+    let after: { sortValue: unknown; id: string } | undefined;
+    if (query.marker !== undefined) {
+      const marker = this.#markerBackup(projectId, query.marker);
+      if (marker === undefined) return { ok: false, reason: 'unknown_marker' };
+      after = { sortValue: sortValueOf(sortOrder(query.sort), marker), id: marker.id };
+    }
+    const page = pageSql(DIALECT, COLUMNS, projectId, query, after);
+    const rows = this.#prepare<BackupRow>(page.text).all(...page.params);
+    const count = countSql(filterSql(DIALECT, projectId, query));
+    const { count: total } = this.#prepare<{ count: number }>(count.text).get(...count.params)!;
+    return { ok: true, backups: rows.map(fromRow), count: total };
   }
 
   /** A marker may name a backup deleted since the previous page: its last state is in the audit trail. */
@@ -110,7 +125,7 @@ export class SqliteBackupStore implements BackupStore {
 
   async auditTrail(filter: { projectId?: string; backupId?: string } = {}): Promise<AuditRecord[]> {
     const query = auditTrailSql(filter);
-    const rows = this.#db.prepare<unknown[], AuditRow>(query.text).all(...query.params);
+    const rows = this.#prepare<AuditRow>(query.text).all(...query.params);
     return rows.map((r) => ({ ...r, backup: JSON.parse(r.backup) as BackupDetail }));
   }
 
