@@ -18,6 +18,8 @@ interface ProfileNode {
 }
 interface Profile {
   nodes: ProfileNode[];
+  /** Microseconds on the monotonic clock, as process.hrtime gives it. */
+  startTime?: number;
   samples: number[];
   timeDeltas: number[];
 }
@@ -33,9 +35,13 @@ export interface ProfileSummary {
   components: [string, number][];
 }
 
-/** The service's parts, by where their code lives; the first rule that matches names the part. */
+/**
+ * The service's parts, by where their code lives; the first rule that matches names the part.
+ * Libraries several parts call (path-to-regexp, Node's own modules) are in none: their time
+ * goes to the part that called them.
+ */
 const COMPONENTS: [string, RegExp][] = [
-  ['request validation (express-openapi-validator, ajv)', /node_modules\/(express-openapi-validator|ajv|ajv-formats|path-to-regexp)\/|server\/http\/validation\.ts/],
+  ['request validation (express-openapi-validator, ajv)', /node_modules\/(express-openapi-validator|ajv|ajv-formats)\/|server\/http\/validation\.ts/],
   ['logging (pino)', /node_modules\/(pino|pino-http|pino-std-serializers|sonic-boom|fast-redact|quick-format-unescaped|atomic-sleep|thread-stream)\/|server\/http\/logging\.ts/],
   ['metrics (prom-client)', /node_modules\/(prom-client|tdigest|bintrees)\/|server\/http\/metrics\.ts/],
   ['store (better-sqlite3)', /node_modules\/better-sqlite3\/|server\/(store|domain)\//],
@@ -60,8 +66,11 @@ function frameName(frame: ProfileNode['callFrame']): string {
   return `${frame.functionName || '(anonymous)'} ${where}${where === '' ? '' : `:${frame.lineNumber + 1}`}`;
 }
 
-/** Self and total time per function, and self time per package, in percent of all samples. */
-export function summarize(profile: Profile): ProfileSummary {
+/**
+ * Self and total time per function, and self time per package, in percent of the samples
+ * taken within `window` (monotonic microseconds; all samples without one).
+ */
+export function summarize(profile: Profile, window?: { fromUs: number; toUs: number }): ProfileSummary {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
@@ -70,8 +79,11 @@ export function summarize(profile: Profile): ProfileSummary {
   const inclusive = new Map<string, number>();
   const components = new Map<string, number>();
   let total = 0;
+  let at = profile.startTime ?? 0;
   profile.samples.forEach((id, index) => {
     const delta = profile.timeDeltas[index] ?? 0;
+    at += delta;
+    if (window !== undefined && (at < window.fromUs || at > window.toUs)) return;
     const frame = byId.get(id)!.callFrame;
     total += delta;
     const name = frameName(frame);
@@ -90,6 +102,8 @@ export function summarize(profile: Profile): ProfileSummary {
     [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => [k, (100 * v) / total]);
   return { functions: top(functions, 25), packages: top(packages, 15), inclusive: top(inclusive, 40), components: top(components, 20) };
 }
+
+const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 8);
@@ -110,6 +124,8 @@ async function main(): Promise<void> {
     );
     const url = `http://127.0.0.1:${port}`;
     await waitUntilReady(service, `${url}/readyz`, (r) => r.status === 200, since);
+    const warmupSeconds = 1;
+    const loadStarted = monotonicUs();
     const result = await runLoadProcess({
       url,
       pathTemplate: `/v3/${BENCH_PROJECT}/backups/{id}`,
@@ -117,13 +133,17 @@ async function main(): Promise<void> {
       headers: { 'x-auth-token': BENCH_TOKEN },
       idsFile,
       connections: 10,
+      warmup: { seconds: warmupSeconds },
       measure: { seconds },
     });
+    // Only the measured load: not start-up, not the load generator's own start, not the warm-up.
+    const window = { fromUs: loadStarted + (warmupSeconds + 0.5) * 1e6, toUs: monotonicUs() };
     await service.stop();
     console.log(`${Math.round(result.requestsPerSecond)} req/s, p50 ${result.latencyMs.p50.toFixed(2)} ms, statuses ${JSON.stringify(result.statuses)}`);
     const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
     if (file === undefined) throw new Error('the service wrote no profile');
-    const { functions, packages, inclusive, components } = summarize(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Profile);
+    const { functions, packages, inclusive, components } = summarize(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Profile, window);
+    console.log(`\nsamples from the ${seconds} s of measured load only`);
     console.log('\nself time by part of the service (innermost part on the stack)');
     for (const [name, pct] of components) console.log(`${pct.toFixed(1).padStart(6)}%  ${name}`);
     console.log('\nself time by function');
