@@ -1,13 +1,15 @@
 // Builds the Express app from its dependencies, without listening, so tests can drive it
-// directly. Order: request id, ops endpoints, metrics, logging, body refusal, contract
-// validation, token check and handlers, one error handler.
+// directly. Order: request id, ops and docs endpoints, metrics, logging, contract validation,
+// body refusal, token check and handlers, a catch-all 404, one error handler.
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from './auth/verifier.ts';
 import { loadSpec } from './contract/spec.ts';
 import './http/locals.ts';
+import { ApiError } from './http/api-error.ts';
 import { docsRoutes } from './http/docs-routes.ts';
 import { errorHandler } from './http/error-handler.ts';
+import { refuseTrailingSlashes } from './http/exact-paths.ts';
 import { requestLogging } from './http/logging.ts';
 import { type Metrics, createMetrics } from './http/metrics.ts';
 import { opsRoutes } from './http/ops-routes.ts';
@@ -41,19 +43,19 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // Paths are matched exactly as the spec writes them: /V3/... or a trailing slash is no API.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
 
   app.use(requestId());
   app.use(opsRoutes({ store, verifier, metrics, logger }));
   app.use(docsRoutes());
   app.use(metrics.middleware);
   app.use(requestLogging(logger));
+  app.use(refuseTrailingSlashes());
+  app.use(contractValidator(loadSpec(), { validateResponses: config.validateResponses }));
+  // After the validator, so that an unknown path or method is answered 404/405 as such.
   app.use(rejectRequestBodies());
-  app.use(
-    contractValidator(loadSpec(), {
-      validateResponses: config.validateResponses,
-      onResponseViolation: (message, body) => logger.error({ violation: message, body }, 'response breaks the contract'),
-    }),
-  );
   app.use(
     backupRoutes({
       store,
@@ -63,6 +65,8 @@ export function createApp(deps: AppDeps): Express {
       readRoles: new Set(config.readRoles),
     }),
   );
+  // Whatever no route took (a path the validator matched loosely, `*`, ...): no such API.
+  app.use((req, _res, next) => next(new ApiError(404, 'APIGW.0101', `The API does not exist: no API at ${req.method} ${req.path.slice(0, 200)}`)));
   app.use(errorHandler(logger));
   return app;
 }

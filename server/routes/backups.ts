@@ -17,7 +17,7 @@ export interface BackupRoutesDeps {
 }
 
 export function backupRoutes(deps: BackupRoutesDeps): Router {
-  const router = Router();
+  const router = Router({ caseSensitive: true, strict: true });
   const mayRead = authenticate(deps.verifier, deps.readRoles, 'reading backups');
   const mayDelete = authenticate(deps.verifier, deps.deleteRoles, 'deleting a backup');
 

@@ -92,6 +92,28 @@ describe('error envelope', () => {
     }
   });
 
+  it('404 APIGW.0101 for a path that differs from the spec in case or by a trailing slash, and nothing is deleted', async () => {
+    const exact = backupUrl(server.url, DEMO_BACKUPS.available[1]);
+    for (const url of [exact.replace('/v3/', '/V3/'), exact.replace('/backups/', '/Backups/'), `${exact}/`]) {
+      for (const method of ['DELETE', 'GET']) {
+        assertEnvelope(await call(url, { method, headers: { 'X-Auth-Token': DEMO_TOKENS.member } }), 404, 'APIGW.0101');
+      }
+    }
+    assert.ok(await server.store.getBackup(DEMO_PROJECT, DEMO_BACKUPS.available[1]));
+  });
+
+  it('answers an unknown path or method before looking at a body', async () => {
+    const headers = { 'X-Auth-Token': DEMO_TOKENS.member, 'Content-Type': 'application/json' };
+    assertEnvelope(await call(`${server.url}/nothing-here`, { method: 'POST', body: '{}', headers }), 404, 'APIGW.0101');
+    assertEnvelope(await call(backupUrl(server.url, DEMO_BACKUPS.absent), { method: 'PUT', body: '{}', headers }), 405, 'APIGW.0101');
+  });
+
+  it('404 in the envelope for an asterisk-form request target', async () => {
+    const answer = await rawRequest(server.url, 'GET * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.match(answer, /^HTTP\/1.1 404 /);
+    assert.equal(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).error_code, 'APIGW.0101');
+  });
+
   it('400 in the envelope for a request Node cannot parse', async () => {
     const answer = await rawRequest(server.url, 'DELETE /v3/x HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n');
     assert.match(answer, /^HTTP\/1.1 400 /);
@@ -104,6 +126,28 @@ describe('error envelope', () => {
     const answer = await rawRequest(server.url, `DELETE /v3/x HTTP/1.1\r\nHost: x\r\nX-Auth-Token: ${'a'.repeat(20_000)}\r\n\r\n`);
     assert.match(answer, /^HTTP\/1.1 431 /);
     assert.equal(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).error_code, 'CSBS.9001');
+  });
+});
+
+describe('responses that would break the contract', () => {
+  it('become 500 CSBS.9998 while response validation is on, and are logged', async () => {
+    let logged = '';
+    const logger = pino({ level: 'error' }, { write: (line: string) => void (logged += line) });
+    const server = await startTestServer({ logger, config: { validateResponses: true } });
+    try {
+      // A store that hands out a backup with a field the spec does not declare.
+      const original = server.store.getBackup.bind(server.store);
+      server.store.getBackup = async (project, id) => {
+        const backup = await original(project, id);
+        return backup === undefined ? undefined : ({ ...backup, internal_note: 'x' } as typeof backup);
+      };
+      const reply = await call(backupUrl(server.url, DEMO_BACKUPS.available[0]), { headers: { 'X-Auth-Token': DEMO_TOKENS.reader } });
+      assertEnvelope(reply, 500, 'CSBS.9998');
+      assert.doesNotMatch(reply.text, /internal_note/);
+      assert.match(logged, /internal_note/);
+    } finally {
+      await server.close();
+    }
   });
 });
 
