@@ -2,11 +2,13 @@
 // File format: {"tokens": [{"token", "project_id", "user": {"id", "name"}, "roles": [...], "expires_at"}]}
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { componentPattern } from '../contract/spec.ts';
 import type { Principal, TokenVerifier, Verification } from './verifier.ts';
 
 export const DEMO_TOKENS_FILE = new URL('../demo/tokens.json', import.meta.url);
 
-const PROJECT_ID = /^[0-9a-f]{32}$/;
+/** The spec's project id pattern: a token's project must be one the API can address. */
+const PROJECT_ID = componentPattern('ProjectIdentifier');
 
 /** Tokens are kept and looked up by digest, so the raw values never sit in memory or logs. */
 export function tokenDigest(token: string): string {

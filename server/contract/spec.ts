@@ -23,3 +23,10 @@ export function componentValidator(name: string): ValidateFunction {
   ajv.addSchema({ components: spec.components }, 'spec');
   return ajv.compile({ $ref: `spec#/components/schemas/${name}` });
 }
+
+/** The `pattern` of a string schema in `#/components/schemas`, as a RegExp (read once by each caller). */
+export function componentPattern(name: string): RegExp {
+  const schema = loadSpec().components?.schemas?.[name] as { pattern?: string } | undefined;
+  if (schema?.pattern === undefined) throw new Error(`openapi.yaml: components.schemas.${name} has no pattern`);
+  return new RegExp(schema.pattern, 'u');
+}

@@ -1,5 +1,6 @@
-// One structured JSON line per request, keyed by the request id. Only the method, path and
-// status are logged: never headers, so never the token.
+// One structured JSON line per API request (not for the ops and docs endpoints, mounted
+// before it), keyed by the request id: method, URL, status, time taken and the caller's user
+// id. Never headers, so never the token.
 //
 // The line is written straight from the service's logger when the response is done. (pino-http
 // wrote the same line, but built two child loggers and three listeners for every request,

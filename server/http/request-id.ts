@@ -1,9 +1,10 @@
 // First middleware: every response carries X-Request-Id, and logs and error bodies use it.
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { componentPattern } from '../contract/spec.ts';
 
 /** The spec's RequestId pattern: a caller's id that matches it is kept. */
-export const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+export const WELL_FORMED_REQUEST_ID = componentPattern('RequestId');
 
 export function requestId(): RequestHandler {
   return (req, res, next) => {
