@@ -5,5 +5,10 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// A reader that stops early (`backups list | head`) is no failure of the command.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 const { runCli } = await import('../cli.ts');
 process.exitCode = await runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr });

@@ -2,7 +2,8 @@
 // plain JavaScript run by `node` alone, which needs the compiled dist/; and the `backups`
 // bin run through `npx` from the repository.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -46,4 +47,15 @@ test('`npx backups` runs the bin from the repository, with its exit code', async
   const usage = await runBin(['show', DEMO_BACKUPS.available[1]], {}, npx);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /no project: pass --project <id> or set OS_PROJECT_ID/);
+});
+
+test('a reader that closes early (`backups ... | head`) ends the command quietly, exit 0', async () => {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'client/bin/backups.mjs'), '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Closed before the command writes anything: its first write meets EPIPE.
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /EPIPE|at /);
 });
