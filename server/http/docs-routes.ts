@@ -13,12 +13,23 @@ function noSniff(res: Response): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
 }
 
+interface DocsAssets {
+  spec: Buffer;
+  bundle: string;
+  start: Buffer;
+  css: Buffer;
+}
+
+let loaded: DocsAssets | undefined;
+
+/** Read once per process (the Redoc bundle is a megabyte): the bytes served are those of the contract this process loaded. */
+function docsAssets(): DocsAssets {
+  loaded ??= { spec: readFileSync(SPEC_FILE), bundle: redocBundle(), start: readFileSync(REDOC_START_FILE), css: readFileSync(REFERENCE_CSS_FILE) };
+  return loaded;
+}
+
 export function docsRoutes(): Router {
-  // Read once at start-up: the bytes served are those of the contract this process loaded.
-  const spec = readFileSync(SPEC_FILE);
-  const bundle = redocBundle();
-  const start = readFileSync(REDOC_START_FILE);
-  const css = readFileSync(REFERENCE_CSS_FILE);
+  const { spec, bundle, start, css } = docsAssets();
 
   const router = Router();
   router.get('/openapi.yaml', (_req, res) => {
