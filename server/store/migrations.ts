@@ -1,10 +1,11 @@
 // The schema, as ordered migrations shared by both stores. Each runs once, in a
 // transaction, and is recorded in schema_migrations. `{{id_column}}` is the one piece of
-// DDL the two databases spell differently; text columns differ in collation (below).
+// DDL the two databases spell differently; text columns differ in collation (below). A
+// migration that only one database needs gives its SQL per dialect ('' where there is none).
 export interface Migration {
   version: number;
   description: string;
-  sql: string;
+  sql: string | Record<MigrationDialect, string>;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -53,6 +54,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deletion_audit_project ON deletion_audit (project_id, deleted_at);
     `,
   },
+  {
+    version: 2,
+    description: 'backups per project, kept by triggers (SQLite)',
+    sql: {
+      // A listing's count without filters reads this row instead of counting the project's
+      // backups (86 ms at 1,000,000). SQLite has one writer at a time, so the row costs no
+      // waiting. PostgreSQL keeps counting: there, every delete of a project updating one row
+      // would serialise the instances deleting concurrently.
+      sqlite: `
+        CREATE TABLE backup_counts (project_id TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO backup_counts (project_id, count) SELECT project_id, count(*) FROM backups GROUP BY project_id;
+        CREATE TRIGGER backup_counts_insert AFTER INSERT ON backups BEGIN
+          INSERT OR IGNORE INTO backup_counts (project_id, count) VALUES (NEW.project_id, 0);
+          UPDATE backup_counts SET count = count + 1 WHERE project_id = NEW.project_id;
+        END;
+        CREATE TRIGGER backup_counts_delete AFTER DELETE ON backups BEGIN
+          UPDATE backup_counts SET count = count - 1 WHERE project_id = OLD.project_id;
+        END;
+        CREATE TRIGGER backup_counts_move AFTER UPDATE OF project_id ON backups WHEN NEW.project_id IS NOT OLD.project_id BEGIN
+          UPDATE backup_counts SET count = count - 1 WHERE project_id = OLD.project_id;
+          INSERT OR IGNORE INTO backup_counts (project_id, count) VALUES (NEW.project_id, 0);
+          UPDATE backup_counts SET count = count + 1 WHERE project_id = NEW.project_id;
+        END;
+      `,
+      postgres: '',
+    },
+  },
 ];
 
 export type MigrationDialect = 'sqlite' | 'postgres';
@@ -62,8 +90,10 @@ const ID_COLUMN: Record<MigrationDialect, string> = {
   postgres: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
 };
 
+/** The migration's SQL for one database; '' when that database needs nothing. */
 export function migrationSql(migration: Migration, dialect: MigrationDialect): string {
-  const sql = migration.sql.replaceAll('{{id_column}}', ID_COLUMN[dialect]);
+  const text = typeof migration.sql === 'string' ? migration.sql : migration.sql[dialect];
+  const sql = text.replaceAll('{{id_column}}', ID_COLUMN[dialect]);
   // SQLite compares text byte by byte; PostgreSQL by the database's locale, where "Beta"
   // may sort after "alpha". Declaring every text column COLLATE "C" gives both stores the
   // same order (sorting and keyset paging) and lets the indexes serve it.

@@ -30,6 +30,8 @@ export const STATEMENTS = {
   /** Params: backup_id, project_id. The last state of a deleted backup (a marker may name one). */
   lastDeletedState: 'SELECT backup FROM deletion_audit WHERE backup_id = ? AND project_id = ? ORDER BY id DESC LIMIT 1',
   ping: 'SELECT 1',
+  /** Params: project_id. The project's backups as the triggers of migration 2 keep them (SQLite only). */
+  projectCount: 'SELECT coalesce((SELECT count FROM backup_counts WHERE project_id = ?), 0) AS count',
 } as const;
 
 /** The values of STATEMENTS.insertBackup, in its column order. */

@@ -1,8 +1,13 @@
 // The embedded store: one SQLite file (better-sqlite3, WAL). Statements are prepared once;
-// each delete is one IMMEDIATE transaction, so the check and the delete cannot be split
-// by another connection, in this process or another.
+// each delete runs in an IMMEDIATE transaction, so the check and the delete cannot be split
+// by another connection, in this process or another. Two things keep writes cheap on the
+// event loop: the WAL is checkpointed (with its fsync) by a second connection in a worker
+// thread, and the deletes that arrive in one turn of the event loop share one commit.
+import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { BackupDetail, BackupStatus, ListBackupsQuery } from '../contract/types.ts';
 import { decideDeletion } from '../domain/deletion.ts';
@@ -14,8 +19,71 @@ import type { AuditRecord, BackupStore, DeleteOutcome, DeletionActor, ListOutcom
 
 const DIALECT: SqlDialect = { contains: (column) => `instr(${column}, ?) > 0` };
 
+/** SQLite's own default, used again if the checkpoint worker is lost. */
+const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
+
+export interface CheckpointWorkerData {
+  /** The database file. */
+  file: string;
+  /** Where better-sqlite3 is, for the worker's require(). */
+  driver: string;
+  intervalMs: number;
+  /** Past this size the serving connection finishes a checkpoint itself. */
+  walLimitBytes: number;
+}
+
+export interface CheckpointOptions {
+  /** How often the worker checkpoints (default 200 ms). */
+  intervalMs?: number;
+  /** The WAL size past which the serving connection finishes a checkpoint itself, and the size a WAL starting over is cut back to (default 32 MiB). */
+  walLimitBytes?: number;
+  /** Starts the worker thread (default: the one below); a different one is for tests. */
+  startWorker?: (data: CheckpointWorkerData) => Worker;
+}
+
+/**
+ * The checkpoint worker, plain CommonJS so that it runs the same under tsx and compiled.
+ * PASSIVE copies what it can from the WAL into the database (and syncs it) without waiting
+ * for anyone; then the worker reports the WAL's size. The WAL starts over from its beginning
+ * only when a write finds all of it copied, which never happens while writes keep coming
+ * faster than a checkpoint ends: past the limit, the serving connection copies the few
+ * frames written since, between two transactions (#onWalReport). A busy database is tried
+ * again next time; any other error ends the worker.
+ */
+const CHECKPOINT_WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { statSync } = require('node:fs');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+const walBytes = () => { try { return statSync(workerData.file + '-wal').size; } catch { return 0; } };
+const timer = setInterval(() => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); }
+  catch (error) { if (error.code !== 'SQLITE_BUSY' && error.code !== 'SQLITE_LOCKED') throw error; }
+  parentPort.postMessage(walBytes());
+}, workerData.intervalMs);
+parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+`;
+
+function startCheckpointWorker(data: CheckpointWorkerData): Worker {
+  // No tsx loader (execArgv) and a small heap: the worker only runs the code above.
+  return new Worker(CHECKPOINT_WORKER_SOURCE, {
+    eval: true,
+    workerData: data,
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
+  });
+}
+
 interface AuditRow extends Omit<AuditRecord, 'backup'> {
   backup: string;
+}
+
+interface PendingDelete {
+  projectId: string;
+  backupId: string;
+  actor: DeletionActor;
+  resolve: (outcome: DeleteOutcome) => void;
+  reject: (error: unknown) => void;
 }
 
 export class SqliteBackupStore implements BackupStore {
@@ -23,21 +91,27 @@ export class SqliteBackupStore implements BackupStore {
   readonly #now: () => Date;
   readonly #statements;
   readonly #deleteTransaction;
+  readonly #groupTransaction;
   readonly #listTransaction;
   /** Listing and audit statements vary with their filters and sort (a few thousand shapes at most); each is prepared once. */
   readonly #prepared = new Map<string, Database.Statement<unknown[]>>();
+  /** Deletes waiting for the commit of this turn of the event loop. */
+  #pending: PendingDelete[] = [];
+  #checkpointWorker: Worker | undefined;
+  #closing = false;
 
-  constructor(file: string, options: { now?: () => Date } = {}) {
+  constructor(file: string, options: { now?: () => Date; checkpoints?: CheckpointOptions } = {}) {
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.#db = new Database(file);
     this.#now = options.now ?? (() => new Date());
     // WAL lets readers run beside the writer; NORMAL syncs at checkpoints, which in WAL
     // mode keeps the database consistent on any crash (a power cut may lose the last commits).
-    this.#db.pragma('journal_mode = WAL');
+    const journalMode = this.#db.pragma('journal_mode = WAL', { simple: true });
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('busy_timeout = 5000');
     this.#db.pragma('foreign_keys = ON');
     migrate(this.#db);
+    if (journalMode === 'wal') this.#startCheckpoints(path.resolve(file), options.checkpoints ?? {});
 
     this.#statements = {
       find: this.#db.prepare<[string, string], BackupRow>(STATEMENTS.findBackup),
@@ -62,11 +136,87 @@ export class SqliteBackupStore implements BackupStore {
       this.#statements.audit.run(...auditValues(decision.backup, actor, this.#now()));
       return { verdict: 'deleted', backup: decision.backup };
     });
+    this.#groupTransaction = this.#db.transaction((group: PendingDelete[]) =>
+      group.map((pending): { outcome: DeleteOutcome } | { error: unknown } => {
+        // Nested: a savepoint each, so a delete that fails is undone alone.
+        try {
+          return { outcome: this.#deleteTransaction(pending.projectId, pending.backupId, pending.actor) };
+        } catch (error) {
+          return { error };
+        }
+      }),
+    );
     this.#listTransaction = this.#db.transaction((projectId: string, query: ListBackupsQuery) => this.#list(projectId, query));
   }
 
-  async deleteBackup(projectId: string, backupId: string, actor: DeletionActor): Promise<DeleteOutcome> {
-    return this.#deleteTransaction.immediate(projectId, backupId, actor);
+  /**
+   * Queued until the event loop has taken in what arrived in this turn; then all of them
+   * are committed together (#commitPending). Each caller still gets its own outcome.
+   */
+  deleteBackup(projectId: string, backupId: string, actor: DeletionActor): Promise<DeleteOutcome> {
+    return new Promise((resolve, reject) => {
+      if (this.#pending.push({ projectId, backupId, actor, resolve, reject }) === 1) setImmediate(() => this.#commitPending());
+    });
+  }
+
+  /**
+   * One IMMEDIATE transaction for the waiting deletes, each in a savepoint with its audit
+   * record: one that fails is rolled back alone and its caller gets the error. If the commit
+   * itself fails, nothing of the group is stored and every caller gets the error.
+   */
+  #commitPending(): void {
+    const group = this.#pending;
+    this.#pending = [];
+    if (group.length === 0) return;
+    if (group.length === 1) {
+      const only = group[0]!;
+      try {
+        only.resolve(this.#deleteTransaction.immediate(only.projectId, only.backupId, only.actor));
+      } catch (error) {
+        only.reject(error);
+      }
+      return;
+    }
+    let results: ({ outcome: DeleteOutcome } | { error: unknown })[];
+    try {
+      results = this.#groupTransaction.immediate(group);
+    } catch (error) {
+      for (const pending of group) pending.reject(error);
+      return;
+    }
+    results.forEach((result, i) => ('outcome' in result ? group[i]!.resolve(result.outcome) : group[i]!.reject(result.error)));
+  }
+
+  /**
+   * Checkpoints move off this connection (wal_autocheckpoint = 0) to a worker thread. If the
+   * worker ends other than by close(), this connection checkpoints again as SQLite does by
+   * default, so the WAL never grows without bound.
+   */
+  #startCheckpoints(file: string, options: CheckpointOptions): void {
+    const start = options.startWorker ?? startCheckpointWorker;
+    const walLimitBytes = options.walLimitBytes ?? 32 * 1024 * 1024;
+    const worker = start({ file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: options.intervalMs ?? 200, walLimitBytes });
+    this.#db.pragma('wal_autocheckpoint = 0');
+    // A WAL that starts over is cut back to this size, so one burst does not leave it large.
+    this.#db.pragma(`journal_size_limit = ${walLimitBytes}`);
+    this.#checkpointWorker = worker;
+    worker.on('message', (walBytes: number) => {
+      // Messages run between transactions: nothing is written while this one copies the tail.
+      if (walBytes > walLimitBytes && !this.#closing && this.#db.open) this.#db.pragma('wal_checkpoint(PASSIVE)');
+    });
+    // Its errors are answered by the fallback below; unhandled, they would end the process.
+    worker.on('error', () => {});
+    worker.once('exit', () => {
+      this.#checkpointWorker = undefined;
+      if (!this.#closing && this.#db.open) this.#db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+    });
+    // A store that is never closed must not keep the process alive.
+    worker.unref();
+  }
+
+  /** Who checkpoints the WAL now: the worker thread, or this connection (after losing the worker, or without a WAL). */
+  get checkpointedBy(): 'worker' | 'connection' {
+    return this.#checkpointWorker === undefined ? 'connection' : 'worker';
   }
 
   async getBackup(projectId: string, backupId: string): Promise<BackupDetail | undefined> {
@@ -97,7 +247,9 @@ export class SqliteBackupStore implements BackupStore {
     }
     const page = pageSql(DIALECT, COLUMNS, projectId, query, after);
     const rows = this.#prepare<BackupRow>(page.text).all(...page.params);
-    const count = countSql(filterSql(DIALECT, projectId, query));
+    const filters = filterSql(DIALECT, projectId, query);
+    // Filtered on the project alone, the count is the row migration 2's triggers keep.
+    const count = filters.params.length === 1 ? { text: STATEMENTS.projectCount, params: [projectId] } : countSql(filters);
     const { count: total } = this.#prepare<{ count: number }>(count.text).get(...count.params)!;
     return { ok: true, backups: rows.map(fromRow), count: total };
   }
@@ -134,6 +286,19 @@ export class SqliteBackupStore implements BackupStore {
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
+    this.#commitPending();
+    const worker = this.#checkpointWorker;
+    if (worker !== undefined) {
+      // The worker closes its connection first, so this one is the last and leaves no WAL behind.
+      const exited = once(worker, 'exit');
+      worker.ref();
+      worker.postMessage('stop');
+      // A worker stuck in a checkpoint is not waited for long: its connection ends with it.
+      const stuck = setTimeout(() => void worker.terminate(), 2000);
+      await exited;
+      clearTimeout(stuck);
+    }
     if (this.#db.open) this.#db.close();
   }
 }
