@@ -56,12 +56,21 @@ const { statSync } = require('node:fs');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 const walBytes = () => { try { return statSync(workerData.file + '-wal').size; } catch { return 0; } };
-const timer = setInterval(() => {
+let stopped = false;
+let passes = 0;
+const checkpoint = () => {
+  if (stopped) return;
   try { db.pragma('wal_checkpoint(PASSIVE)'); }
   catch (error) { if (error.code !== 'SQLITE_BUSY' && error.code !== 'SQLITE_LOCKED') throw error; }
-  parentPort.postMessage(walBytes());
-}, workerData.intervalMs);
-parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+  const bytes = walBytes();
+  // Past the limit, passes follow at once: each has fewer new frames to copy than the one
+  // before, so what is left for the serving connection is small.
+  if (bytes > workerData.walLimitBytes && ++passes < 4) return void setImmediate(checkpoint);
+  passes = 0;
+  parentPort.postMessage(bytes);
+};
+const timer = setInterval(checkpoint, workerData.intervalMs);
+parentPort.on('message', () => { stopped = true; clearInterval(timer); db.close(); parentPort.close(); });
 `;
 
 function startCheckpointWorker(data: CheckpointWorkerData): Worker {
