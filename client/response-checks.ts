@@ -58,7 +58,7 @@ const ERROR_CODES: CodeSet<ErrorCode> = {
   'CSBS.9998': true,
 };
 
-export function isErrorCode(value: unknown): value is ErrorCode {
+function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
 }
 

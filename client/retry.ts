@@ -63,7 +63,7 @@ export function retryPolicy(options: RetryOptions | undefined): RetryPolicy {
 }
 
 /** The wait before retry number `retry` (1 for the first retry), without jitter. */
-export function backoffDelay(policy: RetryPolicy, retry: number): number {
+function backoffDelay(policy: RetryPolicy, retry: number): number {
   return Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.factor ** (retry - 1));
 }
 

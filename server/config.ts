@@ -31,7 +31,7 @@ export interface Config {
   readRoles: string[];
 }
 
-export const DEFAULT_SQLITE_FILE = 'data/backups.sqlite';
+const DEFAULT_SQLITE_FILE = 'data/backups.sqlite';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export class ConfigError extends Error {

@@ -54,7 +54,7 @@ export function backupRoutes(deps: BackupRoutesDeps): Router {
   return router;
 }
 
-export function deleteResult(outcome: DeleteOutcome, backupId: string, requestId: string): OperationResult<'deleteBackup'> {
+function deleteResult(outcome: DeleteOutcome, backupId: string, requestId: string): OperationResult<'deleteBackup'> {
   switch (outcome.verdict) {
     case 'deleted':
       return { status: 204 };

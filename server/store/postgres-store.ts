@@ -19,7 +19,7 @@ const SQL = Object.fromEntries(Object.entries(STATEMENTS).map(([name, text]) => 
   string
 >;
 
-export const POOL_DEFAULTS: PostgresPoolConfig = { poolSize: 10, connectTimeoutMs: 5000, statementTimeoutMs: 5000 };
+const POOL_DEFAULTS: PostgresPoolConfig = { poolSize: 10, connectTimeoutMs: 5000, statementTimeoutMs: 5000 };
 
 /** Migrations may rewrite big tables: they get far longer than a request's statement. */
 const MIGRATION_TIMEOUT_MS = 10 * 60_000;
