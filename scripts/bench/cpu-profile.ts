@@ -1,14 +1,15 @@
 // Where the service's time goes under the benchmark's delete load: runs the service in
-// production configuration under `node --cpu-prof`, drives it like the side-by-side run,
-// stops it, and prints the functions with the most self time, and the same by package.
+// production configuration, as `npm start` runs it, under `node --cpu-prof`, drives it like
+// the side-by-side run, stops it, and prints the functions with the most self time, and the
+// same by package.
 //
-// Usage: node --import tsx scripts/bench/cpu-profile.ts [seconds=8] [backups=60000]
+// Usage: npm run build && node --import tsx scripts/bench/cpu-profile.ts [seconds=8] [backups=60000]
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BENCH_PROJECT, createBackupsDb, shuffle } from './backups-db.ts';
 import { runLoadProcess } from './load.ts';
-import { REPO_ROOT, freePort, spawnChild, waitUntilReady } from './processes.ts';
+import { REPO_ROOT, freePort, serviceCommand, spawnChild, waitUntilReady } from './processes.ts';
 import { BENCH_TOKEN, productionEnv, writeTokensFile } from './targets.ts';
 
 interface ProfileNode {
@@ -116,9 +117,10 @@ async function main(): Promise<void> {
     writeFileSync(idsFile, ids.join('\n'));
     const port = await freePort();
     const since = performance.now();
+    const { command, args } = serviceCommand();
     const service = spawnChild(
-      process.execPath,
-      ['--cpu-prof', '--cpu-prof-dir', dir, '--import', 'tsx', path.join(REPO_ROOT, 'server/main.ts')],
+      command,
+      ['--cpu-prof', '--cpu-prof-dir', dir, ...args],
       productionEnv(dbFile, writeTokensFile(dir), port),
       path.join(dir, 'service.log'),
     );

@@ -4,9 +4,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { REPO_ROOT, freePort } from '../../tests/support/processes.ts';
+import { REPO_ROOT, freePort, serviceCommand } from '../../tests/support/processes.ts';
 
-export { REPO_ROOT, freePort };
+export { REPO_ROOT, freePort, serviceCommand };
 
 const children = new Set<ChildProcess>();
 process.on('exit', () => {

@@ -33,19 +33,10 @@ export interface TargetFigures {
   rounds: LoadResult[];
 }
 
-export const TARGET_ORDER: readonly TargetName[] = ['bare', 'validator', 'ours', 'prism', 'ours-js'];
-
-/**
- * Both runs of the service delete from the same store, each walking its own share of the ids
- * (the first half for `ours`, the second for `ours-js`), so every delete deletes a backup.
- */
-function firstIdOf(name: TargetName, backups: number): number {
-  return name === 'ours-js' ? Math.floor(backups / 2) : 0;
-}
+export const TARGET_ORDER: readonly TargetName[] = ['bare', 'validator', 'ours', 'prism'];
 
 export async function runSideBySide(
   dir: string,
-  jsEntry: string,
   options: SideBySideOptions,
   progress: (line: string) => void,
 ): Promise<TargetFigures[]> {
@@ -57,10 +48,10 @@ export async function runSideBySide(
   // Started one at a time, so that no start-up competes with another; idle while not measured.
   const targets = new Map<TargetName, RunningTarget>();
   try {
-    for (const name of TARGET_ORDER) targets.set(name, await startTarget(name, { dir, dbFile, tokensFile, jsEntry }));
+    for (const name of TARGET_ORDER) targets.set(name, await startTarget(name, { dir, dbFile, tokensFile }));
     const results = new Map<TargetName, LoadResult[]>(TARGET_ORDER.map((name) => [name, []]));
     // Every target walks the same ids: for the service each one is a stored backup deleted once.
-    const nextId = new Map<TargetName, number>(TARGET_ORDER.map((name) => [name, firstIdOf(name, options.backups)]));
+    const nextId = new Map<TargetName, number>(TARGET_ORDER.map((name) => [name, 0]));
     for (let round = 1; round <= options.rounds; round++) {
       for (const name of TARGET_ORDER) {
         const target = targets.get(name)!;
@@ -77,8 +68,7 @@ export async function runSideBySide(
           targetPid: target.process.pid,
         });
         nextId.set(name, nextId.get(name)! + result.idsUsed);
-        const ownShareEnd = name === 'ours' ? firstIdOf('ours-js', options.backups) : options.backups;
-        if ((name === 'ours' || name === 'ours-js') && (result.idsExhausted || nextId.get(name)! > ownShareEnd)) {
+        if (name === 'ours' && result.idsExhausted) {
           throw new Error(`${TARGET_LABELS[name]} ran out of stored backups to delete: raise the side-by-side backup count`);
         }
         results.get(name)!.push(result);

@@ -2,31 +2,17 @@
 // free loopback port. `ours` is the service as production runs it.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Child, REPO_ROOT, freePort, spawnChild, waitUntilReady } from './processes.ts';
+import { type Child, REPO_ROOT, freePort, serviceCommand, spawnChild, waitUntilReady } from './processes.ts';
 import { BENCH_PROJECT } from './backups-db.ts';
 
-export type TargetName = 'bare' | 'validator' | 'ours' | 'prism' | 'ours-js';
+export type TargetName = 'bare' | 'validator' | 'ours' | 'prism';
 
 export const TARGET_LABELS: Record<TargetName, string> = {
   bare: 'bare Express 5',
   validator: 'Express + validator (defaults)',
   ours: 'this service (production)',
   prism: 'Prism mock',
-  'ours-js': 'this service, precompiled JS + heap flags',
 };
-
-/**
- * How the service is run. `tsx` is `npm start`: TypeScript through tsx's loader. `js` is the
- * same code precompiled (precompile.ts) and run by plain node with a smaller young generation
- * and a capped old generation (JS_HEAP_FLAGS): what the README's Performance section proposes.
- */
-export type ServiceRuntime = { kind: 'tsx' } | { kind: 'js'; entry: string };
-
-export const JS_HEAP_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=64'];
-
-function serviceArgs(runtime: ServiceRuntime): string[] {
-  return runtime.kind === 'tsx' ? ['--import', 'tsx', path.join(REPO_ROOT, 'server/main.ts')] : [...JS_HEAP_FLAGS, runtime.entry];
-}
 
 export interface RunningTarget {
   name: TargetName;
@@ -65,39 +51,25 @@ export function productionEnv(dbFile: string, tokensFile: string, port: number):
   };
 }
 
-/** The service in production configuration (by default as `npm start` runs it); logs go to `<dir>/<logName>.log`. */
-export async function startService(options: {
-  dir: string;
-  dbFile: string;
-  tokensFile: string;
-  logName: string;
-  runtime?: ServiceRuntime;
-}): Promise<RunningTarget> {
-  const runtime = options.runtime ?? { kind: 'tsx' };
+/** The service in production configuration, as `npm start` runs it (the build is done first); logs go to `<dir>/<logName>.log`. */
+export async function startService(options: { dir: string; dbFile: string; tokensFile: string; logName: string }): Promise<RunningTarget> {
+  const { command, args } = serviceCommand();
   const port = await freePort();
   const since = performance.now();
-  const child = spawnChild(
-    process.execPath,
-    serviceArgs(runtime),
-    productionEnv(options.dbFile, options.tokensFile, port),
-    path.join(options.dir, `${options.logName}.log`),
-  );
+  const child = spawnChild(command, args, productionEnv(options.dbFile, options.tokensFile, port), path.join(options.dir, `${options.logName}.log`));
   const url = `http://127.0.0.1:${port}`;
   const readyMs = await waitUntilReady(child, `${url}/readyz`, (r) => r.status === 200, since);
-  return { name: runtime.kind === 'tsx' ? 'ours' : 'ours-js', url, process: child, readyMs };
+  return { name: 'ours', url, process: child, readyMs };
 }
 
 export interface TargetContext {
   dir: string;
   dbFile: string;
   tokensFile: string;
-  /** The precompiled service's entry point (precompile.ts), for `ours-js`. */
-  jsEntry: string;
 }
 
 export async function startTarget(name: TargetName, context: TargetContext): Promise<RunningTarget> {
   if (name === 'ours') return startService({ ...context, logName: 'service' });
-  if (name === 'ours-js') return startService({ ...context, logName: 'service-js', runtime: { kind: 'js', entry: context.jsEntry } });
   const port = await freePort();
   const since = performance.now();
   const logFile = path.join(context.dir, `${name}.log`);

@@ -3,9 +3,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { componentPattern } from '../contract/spec.ts';
+import { packageFile } from '../package-files.ts';
 import type { Principal, TokenVerifier, Verification } from './verifier.ts';
 
-export const DEMO_TOKENS_FILE = new URL('../demo/tokens.json', import.meta.url);
+export const DEMO_TOKENS_FILE = packageFile('server/demo/tokens.json');
 
 /** The spec's project id pattern: a token's project must be one the API can address. */
 const PROJECT_ID = componentPattern('ProjectIdentifier');

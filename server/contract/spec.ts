@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import type { OpenAPIV3 } from 'openapi-types';
+import { packageFile } from '../package-files.ts';
 
-export const SPEC_FILE = new URL('../../openapi.yaml', import.meta.url);
+export const SPEC_FILE = packageFile('openapi.yaml');
 
 let cached: OpenAPIV3.Document | undefined;
 

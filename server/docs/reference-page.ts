@@ -6,14 +6,15 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadSpec } from '../contract/spec.ts';
+import { packageFile } from '../package-files.ts';
 
 const require = createRequire(import.meta.url);
 
 export const REDOC_VERSION = (require('redoc/package.json') as { version: string }).version;
 export const REDOC_BUNDLE_FILE = require.resolve('redoc/bundles/redoc.standalone.js');
-export const REDOC_START_FILE = new URL('./redoc-start.js', import.meta.url);
+export const REDOC_START_FILE = packageFile('server/docs/redoc-start.js');
 
-export const REFERENCE_CSS_FILE = new URL('./reference.css', import.meta.url);
+export const REFERENCE_CSS_FILE = packageFile('server/docs/reference.css');
 
 /** Where the served page finds its assets; the version in the name lets browsers cache it for good. */
 export const DOCS_ASSETS = {

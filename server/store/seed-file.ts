@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import type { BackupDetail } from '../contract/types.ts';
 import { componentValidator } from '../contract/spec.ts';
+import { packageFile } from '../package-files.ts';
 
-export const DEMO_BACKUPS_FILE = new URL('../demo/backups.json', import.meta.url);
+export const DEMO_BACKUPS_FILE = packageFile('server/demo/backups.json');
 
 export function readSeedFile(file: string | URL): BackupDetail[] {
   const source = `seed file ${String(file)}`;

@@ -16,8 +16,8 @@ const run = promisify(execFile);
 
 let server: TestServer;
 before(async () => {
-  // Build dist/ from the current source, as `npm ci` does through the prepare script.
-  await run(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.client.json'], { cwd: REPO_ROOT, timeout: 120_000 });
+  // dist/ is built from the current source by `npm test` before any test runs (and by `npm ci`
+  // through the prepare script); rebuilding it here would race the tests that run dist/server.
   server = await startTestServer();
 });
 after(async () => {

@@ -9,12 +9,13 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_BACKUPS, DEMO_PROJECT, DEMO_TOKENS } from '../../server/demo/demo.ts';
 import { deleteBackup, showBackup } from '../support/http.ts';
-import { REPO_ROOT, spawnTracked, startServerProcess } from '../support/processes.ts';
+import { serviceCommand, spawnTracked, startServerProcess } from '../support/processes.ts';
 import { demoBackups } from '../support/test-server.ts';
 
 /** Runs the service expecting it to refuse to start; returns its exit code and output. */
 async function failedStart(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const proc = spawnTracked(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/main.ts')], { PORT: '0', LOG_LEVEL: 'warn', ...env });
+  const { command, args } = serviceCommand();
+  const proc = spawnTracked(command, args, { PORT: '0', LOG_LEVEL: 'warn', ...env });
   const [code] = (await once(proc.child, 'exit')) as [number | null];
   return { code, output: proc.output() };
 }

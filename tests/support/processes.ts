@@ -2,11 +2,24 @@
 // listens on a free loopback port and is killed when the test ends, even when it fails.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The service's command as package.json's `start` script writes it (`node <flags> <entry>`),
+ * with this node: tests and the benchmark run exactly what `npm start` runs (after the build
+ * that `prestart` does, which `npm test` does before the tests).
+ */
+export function serviceCommand(): { command: string; args: string[] } {
+  const { scripts } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const [program, ...args] = scripts.start!.split(/\s+/);
+  if (program !== 'node') throw new Error(`package.json's start script is not a node command: ${scripts.start}`);
+  return { command: process.execPath, args };
+}
 
 export interface RunningProcess {
   url: string;
@@ -60,12 +73,13 @@ async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTER
 }
 
 /**
- * The service as `npm start` runs it (node + tsx on server/main.ts), ready when /readyz says so.
+ * The service as `npm start` runs it (serviceCommand), ready when /readyz says so.
  * A process that does not get ready is stopped before the error is thrown.
  */
 export async function startServerProcess(env: NodeJS.ProcessEnv = {}, options: { readyTimeoutMs?: number } = {}): Promise<RunningProcess> {
   const port = await freePort();
-  const proc = spawnTracked(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/main.ts')], {
+  const { command, args } = serviceCommand();
+  const proc = spawnTracked(command, args, {
     HOST: '127.0.0.1',
     PORT: String(port),
     LOG_LEVEL: 'warn',
