@@ -7,12 +7,13 @@ import type { TokenVerifier } from './auth/verifier.ts';
 import { loadSpec } from './contract/spec.ts';
 import './http/locals.ts';
 import { ApiError } from './http/api-error.ts';
-import { docsRoutes } from './http/docs-routes.ts';
+import { DOCS_PATHS, docsRoutes } from './http/docs-routes.ts';
 import { errorHandler } from './http/error-handler.ts';
+import { onlyAt } from './http/exact-path-gate.ts';
 import { refuseTrailingSlashes } from './http/exact-paths.ts';
 import { requestLogging } from './http/logging.ts';
 import { type Metrics, createMetrics } from './http/metrics.ts';
-import { opsRoutes } from './http/ops-routes.ts';
+import { OPS_PATHS, opsRoutes } from './http/ops-routes.ts';
 import { rejectRequestBodies } from './http/reject-body.ts';
 import { requestId } from './http/request-id.ts';
 import { contractValidator } from './http/validation.ts';
@@ -48,8 +49,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('strict routing', true);
 
   app.use(requestId());
-  app.use(opsRoutes({ store, verifier, metrics, logger }));
-  app.use(docsRoutes());
+  app.use(onlyAt(Object.values(OPS_PATHS), opsRoutes({ store, verifier, metrics, logger })));
+  app.use(onlyAt(Object.values(DOCS_PATHS), docsRoutes()));
   app.use(metrics.middleware);
   app.use(requestLogging(logger));
   app.use(refuseTrailingSlashes());

@@ -27,7 +27,10 @@ try {
   process.exit(2);
 }
 
-const logger = pino({ level: config.logLevel, base: { service: 'cbr-backup-api' } });
+// Written asynchronously: lines logged while a write is under way go out together in the next
+// one, instead of one blocking write per request. What is buffered is written at exit, also
+// after an uncaught error (pino flushes on 'exit'); only a SIGKILL can lose the last lines.
+const logger = pino({ level: config.logLevel, base: { service: 'cbr-backup-api' } }, pino.destination({ dest: 1, sync: false }));
 const metrics = createMetrics();
 async function openDependencies(cfg: Config): Promise<{ verifier: TokenVerifier; store: BackupStore }> {
   // Keystone when IAM_URL is set (its iam_* metrics join the app's), else a tokens file.

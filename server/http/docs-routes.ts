@@ -28,16 +28,19 @@ function docsAssets(): DocsAssets {
   return loaded;
 }
 
+/** The paths docsRoutes serves, and nothing else. */
+export const DOCS_PATHS = { spec: '/openapi.yaml', page: '/docs', ...DOCS_ASSETS } as const;
+
 export function docsRoutes(): Router {
   const { spec, bundle, start, css } = docsAssets();
 
   const router = Router();
-  router.get('/openapi.yaml', (_req, res) => {
+  router.get(DOCS_PATHS.spec, (_req, res) => {
     noSniff(res);
     res.setHeader('Cache-Control', 'no-cache');
     res.type('application/yaml; charset=utf-8').send(spec);
   });
-  router.get('/docs', (_req, res) => {
+  router.get(DOCS_PATHS.page, (_req, res) => {
     // A fresh nonce per response: only the <style> elements Redoc makes for this page carry it.
     const nonce = randomBytes(16).toString('base64');
     noSniff(res);
@@ -46,17 +49,17 @@ export function docsRoutes(): Router {
     res.setHeader('Cache-Control', 'no-store');
     res.type('text/html; charset=utf-8').send(servedPage(nonce));
   });
-  router.get(DOCS_ASSETS.bundle, (_req, res) => {
+  router.get(DOCS_PATHS.bundle, (_req, res) => {
     noSniff(res);
     res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     res.type(JAVASCRIPT).send(bundle);
   });
-  router.get(DOCS_ASSETS.start, (_req, res) => {
+  router.get(DOCS_PATHS.start, (_req, res) => {
     noSniff(res);
     res.setHeader('Cache-Control', 'no-cache');
     res.type(JAVASCRIPT).send(start);
   });
-  router.get(DOCS_ASSETS.css, (_req, res) => {
+  router.get(DOCS_PATHS.css, (_req, res) => {
     noSniff(res);
     res.setHeader('Cache-Control', 'no-cache');
     res.type('text/css; charset=utf-8').send(css);

@@ -33,6 +33,7 @@ export function createMetrics(): Metrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const seriesByKey = new Map<string, { requests: ReturnType<typeof requests.labels>; duration: ReturnType<typeof duration.labels> }>();
   return {
     registry,
     countDeletion: (outcome) => deletions.inc({ outcome }),
@@ -41,11 +42,26 @@ export function createMetrics(): Metrics {
       res.once('finish', () => {
         // The route template, never the raw path, so ids do not explode label cardinality.
         const route = (req as { openapi?: { openApiRoute?: string } }).openapi?.openApiRoute ?? 'unmatched';
-        const labels = { method: req.method, route, status: String(res.statusCode) };
-        requests.inc(labels);
-        duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+        const series = seriesOf(req.method, route, res.statusCode);
+        series.requests.inc();
+        series.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
       });
       next();
     },
   };
+
+  /**
+   * The two series of one method, route and status, looked up once: prom-client would hash the
+   * labels on every call. The key space is small (the spec's routes, 'unmatched', the statuses).
+   */
+  function seriesOf(method: string, route: string, status: number) {
+    const key = `${method} ${route} ${status}`;
+    let series = seriesByKey.get(key);
+    if (series === undefined) {
+      const labels = { method, route, status: String(status) };
+      series = { requests: requests.labels(labels), duration: duration.labels(labels) };
+      seriesByKey.set(key, series);
+    }
+    return series;
+  }
 }

@@ -6,14 +6,17 @@ import type { BackupStore } from '../store/store.ts';
 import { errorBody } from './api-error.ts';
 import type { Metrics } from './metrics.ts';
 
+/** The paths opsRoutes serves, and nothing else. */
+export const OPS_PATHS = { health: '/healthz', ready: '/readyz', metrics: '/metrics' } as const;
+
 export function opsRoutes(deps: { store: BackupStore; verifier: TokenVerifier; metrics: Metrics; logger: Logger }): Router {
   const router = Router();
   // Liveness: the process answers. Restarting it would not help a down database.
-  router.get('/healthz', (_req, res) => {
+  router.get(OPS_PATHS.health, (_req, res) => {
     res.json({ status: 'ok' });
   });
   // Readiness: this instance can serve, so a load balancer may send it traffic.
-  router.get('/readyz', async (_req, res) => {
+  router.get(OPS_PATHS.ready, async (_req, res) => {
     const checks: [string, () => Promise<void>][] = [
       ['store', () => deps.store.ping()],
       ['token verifier', () => deps.verifier.ready?.() ?? Promise.resolve()],
@@ -29,7 +32,7 @@ export function opsRoutes(deps: { store: BackupStore; verifier: TokenVerifier; m
     }
     res.json({ status: 'ready' });
   });
-  router.get('/metrics', async (_req, res) => {
+  router.get(OPS_PATHS.metrics, async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   return router;
