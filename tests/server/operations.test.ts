@@ -22,6 +22,24 @@ describe('operations endpoints and logs', () => {
     assert.deepEqual(ready.body, { status: 'ready' });
   });
 
+  it('serves the ops and docs endpoints at their exact paths only; other spellings are no API', async () => {
+    for (const path of ['/healthz/', '/HEALTHZ', '/readyz/', '/metrics/', '/docs/', '/openapi.yaml/', '/Docs']) {
+      const reply = await call(`${server.url}${path}`);
+      assert.equal(reply.status, 404, path);
+      assert.equal((reply.body as { error_code?: string }).error_code, 'APIGW.0101', path);
+    }
+    assert.equal((await call(`${server.url}/docs`)).status, 200);
+    assert.equal((await call(`${server.url}/openapi.yaml`)).status, 200);
+  });
+
+  it('counts the same series again: one per method, route and status, however many requests', async () => {
+    for (let i = 0; i < 3; i++) await call(`${server.url}/v3/${'0'.repeat(32)}/backups/${DEMO_BACKUPS.absent}`, { method: 'DELETE' });
+    const metrics = (await call(`${server.url}/metrics`)).text;
+    const series = metrics.split('\n').filter((line) => line.startsWith('http_requests_total{method="DELETE"') && line.includes('status="401"'));
+    assert.deepEqual(series.length, 1, series.join('\n'));
+    assert.match(series[0]!, / 3$/);
+  });
+
   it('counts requests by route template and deletions by outcome', async () => {
     await deleteBackup(server.url, DEMO_BACKUPS.available[0]);
     await deleteBackup(server.url, DEMO_BACKUPS.busy.deleting);
