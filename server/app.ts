@@ -1,14 +1,15 @@
 // Builds the Express app from its dependencies, without listening, so tests can drive it
-// directly. Order: request id, ops and docs endpoints, metrics, logging, contract validation,
-// body refusal, token check and handlers, a catch-all 404, one error handler.
+// directly. A request flows one way: request id, ops and docs endpoints, metrics, logging,
+// contract validation, body refusal, then the operation's route (token check, handler,
+// store), a catch-all 404, and one error handler.
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from './auth/verifier.ts';
 import { loadSpec } from './contract/spec.ts';
 import './http/locals.ts';
-import { ApiError } from './http/api-error.ts';
 import { DOCS_PATHS, docsRoutes } from './http/docs-routes.ts';
 import { errorHandler } from './http/error-handler.ts';
+import { errors } from './http/errors.ts';
 import { onlyAt } from './http/exact-path-gate.ts';
 import { refuseTrailingSlashes } from './http/exact-paths.ts';
 import { requestLogging } from './http/logging.ts';
@@ -16,8 +17,10 @@ import { type Metrics, createMetrics } from './http/metrics.ts';
 import { OPS_PATHS, opsRoutes } from './http/ops-routes.ts';
 import { rejectRequestBodies } from './http/reject-body.ts';
 import { requestId } from './http/request-id.ts';
+import { operationRoutes } from './http/operation-routes.ts';
 import { contractValidator } from './http/validation.ts';
-import { backupRoutes } from './routes/backups.ts';
+import { specOperations } from './contract/operations.ts';
+import { backupHandlers } from './operations/backups.ts';
 import type { BackupStore } from './store/store.ts';
 
 export interface AppConfig {
@@ -54,20 +57,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(metrics.middleware);
   app.use(requestLogging(logger));
   app.use(refuseTrailingSlashes());
-  app.use(contractValidator(loadSpec(), { validateResponses: config.validateResponses }));
+  const spec = loadSpec();
+  app.use(contractValidator(spec, { validateResponses: config.validateResponses }));
   // After the validator, so that an unknown path or method is answered 404/405 as such.
   app.use(rejectRequestBodies());
   app.use(
-    backupRoutes({
-      store,
-      verifier,
-      metrics,
-      deleteRoles: new Set(config.deleteRoles),
-      readRoles: new Set(config.readRoles),
+    operationRoutes(specOperations(spec), backupHandlers({ store, metrics }), verifier, {
+      read: new Set(config.readRoles),
+      write: new Set(config.deleteRoles),
     }),
   );
   // Whatever no route took (a path the validator matched loosely, `*`, ...): no such API.
-  app.use((req, _res, next) => next(new ApiError(404, 'APIGW.0101', `The API does not exist: no API at ${req.method} ${req.path.slice(0, 200)}`)));
+  app.use((req, _res, next) => next(errors.noSuchApi(req.method, req.path)));
   app.use(errorHandler(logger));
   return app;
 }

@@ -31,3 +31,10 @@ export function componentPattern(name: string): RegExp {
   if (schema?.pattern === undefined) throw new Error(`openapi.yaml: components.schemas.${name} has no pattern`);
   return new RegExp(schema.pattern, 'u');
 }
+
+/** A schema of `#/components/schemas`, as the spec writes it. */
+export function componentSchema(name: string): OpenAPIV3.SchemaObject {
+  const schema = loadSpec().components?.schemas?.[name];
+  if (schema === undefined || '$ref' in schema) throw new Error(`openapi.yaml: components.schemas.${name} is missing or a reference`);
+  return schema;
+}

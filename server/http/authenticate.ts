@@ -3,26 +3,22 @@
 // act, and nothing past this point sees the raw token.
 import type { RequestHandler } from 'express';
 import type { TokenVerifier } from '../auth/verifier.ts';
-import { ApiError } from './api-error.ts';
+import { errors } from './errors.ts';
 
 /** Visible ASCII only, as IAM and Keystone tokens are; anything else is refused unseen. */
 const WELL_FORMED_TOKEN = /^[\x21-\x7e]{1,16384}$/;
 
-const UNAUTHENTICATED = 'Incorrect IAM authentication information: the X-Auth-Token is missing, unknown or expired';
-
-export function authenticate(verifier: TokenVerifier, allowedRoles: ReadonlySet<string>, action: string): RequestHandler {
+/** `operation` names what the caller wants to do, in the 403 that refuses it. */
+export function authenticate(verifier: TokenVerifier, allowedRoles: ReadonlySet<string>, operation: string): RequestHandler {
+  const roles = [...allowedRoles];
   return async (req, res, next) => {
     const token = req.headers['x-auth-token'];
-    if (typeof token !== 'string' || !WELL_FORMED_TOKEN.test(token)) throw new ApiError(401, 'APIGW.0301', UNAUTHENTICATED);
+    if (typeof token !== 'string' || !WELL_FORMED_TOKEN.test(token)) throw errors.unauthenticated();
     const verification = await verifier.verify(token);
-    if (!verification.ok) throw new ApiError(401, 'APIGW.0301', UNAUTHENTICATED);
+    if (!verification.ok) throw errors.unauthenticated();
     const { principal } = verification;
-    if (principal.projectId !== req.params.project_id) {
-      throw new ApiError(403, 'APIGW.0302', `The IAM user is not authorized: the token is scoped to another project than ${String(req.params.project_id)}`);
-    }
-    if (!principal.roles.some((role) => allowedRoles.has(role))) {
-      throw new ApiError(403, 'APIGW.0302', `The IAM user is not authorized: ${action} needs one of the roles ${[...allowedRoles].join(', ')}`);
-    }
+    if (principal.projectId !== req.params.project_id) throw errors.otherProject(String(req.params.project_id));
+    if (!principal.roles.some((role) => allowedRoles.has(role))) throw errors.missingRole(`"${operation}"`, roles);
     res.locals.principal = principal;
     next();
   };

@@ -2,8 +2,8 @@
 // errors are logged in full and reach the caller as 500 CSBS.9998, with no internals.
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { ApiError, INTERNAL_ERROR_MESSAGE, errorBody, sendError } from './api-error.ts';
-import { validationErrorToApiError } from './validation.ts';
+import { ApiError, errors } from './errors.ts';
+import { fromValidatorError } from './validation.ts';
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
@@ -11,10 +11,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    const apiError = error instanceof ApiError ? error : validationErrorToApiError(error, req.method, req.path);
+    const apiError = error instanceof ApiError ? error : fromValidatorError(error, req.method, req.path);
     if (apiError === undefined) logger.error({ err: error, request_id: res.locals.requestId }, 'request failed');
+    const answer = apiError ?? errors.internal();
     try {
-      sendError(res, apiError ?? new ApiError(500, 'CSBS.9998', INTERNAL_ERROR_MESSAGE));
+      res.set(answer.headers).status(answer.status).json(answer.body(res.locals.requestId));
     } catch (sendFailure) {
       // Response validation refused the error itself (a status the operation does not
       // declare): the caller still gets the envelope, and the log says why.
@@ -26,6 +27,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 
 /** 500 CSBS.9998 written without res.json, which response validation hooks. */
 function sendUnchecked(res: Response): void {
-  const body = JSON.stringify(errorBody('CSBS.9998', INTERNAL_ERROR_MESSAGE, res.locals.requestId));
-  res.status(500).set('Content-Type', 'application/json; charset=utf-8').end(body);
+  const internal = errors.internal();
+  res.status(internal.status).set('Content-Type', 'application/json; charset=utf-8').end(JSON.stringify(internal.body(res.locals.requestId)));
 }

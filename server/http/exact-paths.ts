@@ -2,11 +2,11 @@
 // `/v3/p/backups/b/` for `/v3/p/backups/b`; a gateway rule written for the one must not be
 // bypassed with the other, so a trailing slash is no API (404 APIGW.0101).
 import type { RequestHandler } from 'express';
-import { ApiError } from './api-error.ts';
+import { errors } from './errors.ts';
 
 export function refuseTrailingSlashes(): RequestHandler {
   return (req, _res, next) => {
     const refused = req.path.length > 1 && req.path.endsWith('/');
-    next(refused ? new ApiError(404, 'APIGW.0101', `The API does not exist: no API at ${req.method} ${req.path.slice(0, 200)}`) : undefined);
+    next(refused ? errors.noSuchApi(req.method, req.path) : undefined);
   };
 }

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/verifier.ts';
 import type { BackupStore } from '../store/store.ts';
-import { errorBody } from './api-error.ts';
+import { errors } from './errors.ts';
 import type { Metrics } from './metrics.ts';
 
 /** The paths opsRoutes serves, and nothing else. */
@@ -26,7 +26,8 @@ export function opsRoutes(deps: { store: BackupStore; verifier: TokenVerifier; m
         await check();
       } catch (error) {
         deps.logger.warn({ err: error, request_id: res.locals.requestId }, `not ready: ${name} unavailable`);
-        res.status(503).json(errorBody('CSBS.9998', `Not ready: the ${name} is unavailable`, res.locals.requestId));
+        const notReady = errors.notReady(name);
+        res.status(notReady.status).json(notReady.body(res.locals.requestId));
         return;
       }
     }

@@ -1,9 +1,11 @@
 // The contract scenarios against the real server: the app over a fresh SQLite file with the
-// demo backups and tokens, on a loopback port.
+// demo backups and tokens, on a loopback port, in each configuration the service runs in.
 import { scenarioSuite } from './support/scenario-suite.ts';
-import { startTestServer } from '../support/test-server.ts';
+import { APP_MODES, startTestServer } from '../support/test-server.ts';
 
-scenarioSuite('server', 'contract scenarios: real server', async () => {
-  const server = await startTestServer();
-  return { url: server.url, stop: () => server.close() };
-});
+for (const mode of APP_MODES) {
+  scenarioSuite('server', `contract scenarios: real server (${mode.name} configuration)`, async () => {
+    const server = await startTestServer({ config: mode.config });
+    return { url: server.url, stop: () => server.close() };
+  });
+}

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { DEMO_BACKUPS, DEMO_OTHER_PROJECT, DEMO_PROJECT, DEMO_TOKENS } from '../../server/demo/demo.ts';
 import { call } from '../support/http.ts';
-import { type TestServer, startTestServer } from '../support/test-server.ts';
+import { type TestServer, inEachAppMode, startTestServer } from '../support/test-server.ts';
 
 const SEED = Number(process.env.FC_SEED ?? 20261129);
 
@@ -28,35 +28,37 @@ const method = fc.constantFrom('GET', 'DELETE', 'PUT', 'POST', 'PATCH', 'OPTIONS
 const body = fc.option(fc.oneof(fc.json(), fc.string({ maxLength: 200 })), { nil: undefined });
 const extraHeaders = fc.dictionary(fc.constantFrom('X-Request-Id', 'Content-Type', 'Accept', 'X-Auth-Token-2', 'Content-Encoding'), headerValue, { maxKeys: 3 });
 
-describe('bad input (property-based)', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.close());
-
-  it(`never answers 5xx, always answers errors in the envelope, never changes the store (seed ${SEED})`, async () => {
-    const snapshot = async () => ({
-      project: await server.store.listBackups(DEMO_PROJECT, {}),
-      other: await server.store.listBackups(DEMO_OTHER_PROJECT, {}),
-      audit: await server.store.auditTrail(),
+inEachAppMode((mode) => {
+  describe('bad input (property-based)', () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer({ config: mode.config });
     });
-    const before = await snapshot();
-    await fc.assert(
-      fc.asyncProperty(method, path, query, token, body, extraHeaders, async (m, p, q, t, b, h) => {
-        const search = q === undefined ? '' : `?${new URLSearchParams(q).toString()}`;
-        const headers: Record<string, string> = { ...h, ...(t === undefined ? {} : { 'X-Auth-Token': t }) };
-        const sendsBody = b !== undefined && m !== 'GET' && m !== 'HEAD';
-        const reply = await call(`${server.url}${p}${search}`, { method: m, headers, body: sendsBody ? String(b) : undefined });
-        assert.ok(reply.status < 500, `${m} ${p}${search} -> ${reply.status} ${reply.text}`);
-        assert.ok(reply.headers.get('x-request-id'), 'X-Request-Id on every response');
-        if (reply.status >= 400 && m !== 'HEAD') {
-          assert.deepEqual(Object.keys(reply.body ?? {}).sort(), ['error_code', 'error_msg', 'request_id'], `${m} ${p}: ${reply.text}`);
-          assert.equal(reply.body.request_id, reply.headers.get('x-request-id'));
-        }
-      }),
-      { seed: SEED, numRuns: 400 },
-    );
-    assert.deepEqual(await snapshot(), before, 'the store is unchanged');
+    after(() => server.close());
+
+    it(`never answers 5xx, always answers errors in the envelope, never changes the store (seed ${SEED})`, async () => {
+      const snapshot = async () => ({
+        project: await server.store.listBackups(DEMO_PROJECT, {}),
+        other: await server.store.listBackups(DEMO_OTHER_PROJECT, {}),
+        audit: await server.store.auditTrail(),
+      });
+      const before = await snapshot();
+      await fc.assert(
+        fc.asyncProperty(method, path, query, token, body, extraHeaders, async (m, p, q, t, b, h) => {
+          const search = q === undefined ? '' : `?${new URLSearchParams(q).toString()}`;
+          const headers: Record<string, string> = { ...h, ...(t === undefined ? {} : { 'X-Auth-Token': t }) };
+          const sendsBody = b !== undefined && m !== 'GET' && m !== 'HEAD';
+          const reply = await call(`${server.url}${p}${search}`, { method: m, headers, body: sendsBody ? String(b) : undefined });
+          assert.ok(reply.status < 500, `${m} ${p}${search} -> ${reply.status} ${reply.text}`);
+          assert.ok(reply.headers.get('x-request-id'), 'X-Request-Id on every response');
+          if (reply.status >= 400 && m !== 'HEAD') {
+            assert.deepEqual(Object.keys(reply.body ?? {}).sort(), ['error_code', 'error_msg', 'request_id'], `${m} ${p}: ${reply.text}`);
+            assert.equal(reply.body.request_id, reply.headers.get('x-request-id'));
+          }
+        }),
+        { seed: SEED, numRuns: 400 },
+      );
+      assert.deepEqual(await snapshot(), before, 'the store is unchanged');
+    });
   });
 });

@@ -1,6 +1,7 @@
 // The real app on a real loopback port, over a real SQLite file in a fresh temporary
 // directory, with the demo tokens and (by default) the demo backups.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { describe } from 'node:test';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -38,6 +39,23 @@ export const TEST_CONFIG: AppConfig = {
   deleteRoles: ['member', 'admin'],
   readRoles: ['reader', 'member', 'admin'],
 };
+
+/**
+ * The two configurations the service runs in: development (responses validated too, as
+ * outside production) and production (requests only). The HTTP suites run in both, as the
+ * store conformance suite runs on both stores, so what production runs is what is tested.
+ */
+export const APP_MODES = [
+  { name: 'development', config: { validateResponses: true } },
+  { name: 'production', config: { validateResponses: false } },
+] as const satisfies readonly { name: string; config: Partial<AppConfig> }[];
+
+export type AppMode = (typeof APP_MODES)[number];
+
+/** Declares `suite` once per configuration, in a describe block named after it. */
+export function inEachAppMode(suite: (mode: AppMode) => void): void {
+  for (const mode of APP_MODES) describe(`${mode.name} configuration`, () => suite(mode));
+}
 
 export function demoBackups(): BackupDetail[] {
   return readSeedFile(DEMO_BACKUPS_FILE);
