@@ -1,7 +1,7 @@
 // Builds the Express app from its dependencies, without listening, so tests can drive it
 // directly. A request flows one way: request id, ops and docs endpoints, metrics, logging,
-// contract validation, body refusal, then the operation's route (token check, handler,
-// store), a catch-all 404, and one error handler.
+// HTTP framing and exact paths, contract validation, body refusal, then the operation's route
+// (token check, handler, store), a catch-all 404, and one error handler.
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from './auth/verifier.ts';
@@ -11,11 +11,13 @@ import { DOCS_PATHS, docsRoutes } from './http/docs-routes.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { errors } from './http/errors.ts';
 import { onlyAt } from './http/exact-path-gate.ts';
-import { refuseTrailingSlashes } from './http/exact-paths.ts';
+import { exactPaths } from './http/exact-paths.ts';
 import { requestLogging } from './http/logging.ts';
 import { type Metrics, createMetrics } from './http/metrics.ts';
 import { OPS_PATHS, opsRoutes } from './http/ops-routes.ts';
 import { rejectRequestBodies } from './http/reject-body.ts';
+import { checkRequestFraming } from './http/request-framing.ts';
+import { strictIntegers } from './http/strict-integers.ts';
 import { requestId } from './http/request-id.ts';
 import { operationRoutes } from './http/operation-routes.ts';
 import { contractValidator } from './http/validation.ts';
@@ -56,9 +58,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(onlyAt(Object.values(DOCS_PATHS), docsRoutes()));
   app.use(metrics.middleware);
   app.use(requestLogging(logger));
-  app.use(refuseTrailingSlashes());
+  app.use(checkRequestFraming());
+  app.use(exactPaths());
   const spec = loadSpec();
   app.use(contractValidator(spec, { validateResponses: config.validateResponses }));
+  app.use(strictIntegers(spec));
   // After the validator, so that an unknown path or method is answered 404/405 as such.
   app.use(rejectRequestBodies());
   app.use(

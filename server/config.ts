@@ -1,6 +1,7 @@
 // Configuration from the environment, checked at start: a bad value stops the service
 // with a message that names the variable.
 import path from 'node:path';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http-server.ts';
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | ({ kind: 'postgres'; url: string } & PostgresPoolConfig);
 
@@ -29,6 +30,9 @@ export interface Config {
   validateResponses: boolean;
   deleteRoles: string[];
   readRoles: string[];
+  http: HttpLimits;
+  /** Longest a shutdown waits for requests in flight before it closes their connections. */
+  shutdownTimeoutMs: number;
 }
 
 const DEFAULT_SQLITE_FILE = 'data/backups.sqlite';
@@ -38,8 +42,11 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** The NODE_ENV values the service knows; any other (a typo of production) is refused. */
+const NODE_ENVS = ['production', 'development', 'test'];
+
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const production = env.NODE_ENV === 'production';
+  const production = oneOf(env, 'NODE_ENV', NODE_ENVS, 'development') === 'production';
   const tokensFile = nonEmpty(env, 'TOKENS_FILE');
   const iam = iamConfig(env);
   if (tokensFile !== undefined && iam !== undefined) throw new ConfigError('TOKENS_FILE and IAM_URL are both set: choose one token verifier');
@@ -58,6 +65,21 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     validateResponses: boolean(env, 'VALIDATE_RESPONSES', !production),
     deleteRoles: roles(env, 'DELETE_ROLES', ['member', 'admin']),
     readRoles: roles(env, 'READ_ROLES', ['reader', 'member', 'admin']),
+    http: httpLimits(env),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+  };
+}
+
+function httpLimits(env: NodeJS.ProcessEnv): HttpLimits {
+  const headersTimeoutMs = integer(env, 'HEADERS_TIMEOUT_MS', DEFAULT_HTTP_LIMITS.headersTimeoutMs, 100, 600_000);
+  const requestTimeoutMs = integer(env, 'REQUEST_TIMEOUT_MS', DEFAULT_HTTP_LIMITS.requestTimeoutMs, 100, 3_600_000);
+  // Node requires it: a request cannot have longer for its headers than for all of it.
+  if (requestTimeoutMs < headersTimeoutMs) throw new ConfigError(`REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must be at least HEADERS_TIMEOUT_MS (${headersTimeoutMs})`);
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs, 0, 600_000),
+    maxConnections: integer(env, 'MAX_CONNECTIONS', DEFAULT_HTTP_LIMITS.maxConnections, 1, 1_000_000),
   };
 }
 

@@ -1,7 +1,6 @@
 // The service's entry point: configuration from the environment, the store, the app,
 // a listening server, and a graceful shutdown.
 import { once } from 'node:events';
-import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { createApp } from './app.ts';
 import { KeystoneVerifier } from './auth/keystone-verifier.ts';
@@ -9,7 +8,7 @@ import { DEMO_TOKENS_FILE, TokensFileVerifier } from './auth/tokens-file.ts';
 import type { TokenVerifier } from './auth/verifier.ts';
 import { DEMO_BACKUPS, DEMO_PROJECT, DEMO_TOKENS } from './demo/demo.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { answerClientErrors } from './http/client-errors.ts';
+import { createHttpServer } from './http/http-server.ts';
 import { onStopSignals, stopGracefully } from './http/graceful-shutdown.ts';
 import { createMetrics } from './http/metrics.ts';
 import { openStore, seedStore } from './store/open-store.ts';
@@ -64,8 +63,7 @@ const app = createApp({
   metrics,
   config: { validateResponses: config.validateResponses, deleteRoles: config.deleteRoles, readRoles: config.readRoles },
 });
-const server = createServer(app);
-answerClientErrors(server, logger);
+const server = createHttpServer(app, logger, config.http);
 server.listen(config.port, config.host);
 try {
   await once(server, 'listening');
@@ -94,4 +92,4 @@ if (config.tokensFile === undefined && config.iam === undefined) {
   );
 }
 
-onStopSignals(() => stopGracefully(server, () => store.close()), logger);
+onStopSignals(() => stopGracefully(server, () => store.close(), config.shutdownTimeoutMs), logger);

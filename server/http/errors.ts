@@ -21,16 +21,21 @@ type OperationCode<S> = { [Op in OperationId]: S extends DeclaredStatus<Op> ? Co
 type NoApiCode = Exclude<ErrorCode, OperationCode<AnyDeclaredStatus>>;
 
 /**
- * Answers outside every operation: no API at the path (404, 405), headers too large for the
- * HTTP parser (431, with the 400's code: a malformed request), not ready (503, the ops
- * endpoints, with the 500's code).
+ * Answers outside every operation: no API at the path (404, 405); a request the HTTP layer
+ * refuses, with the 400's code for a malformed request: too slow (408), an expectation the
+ * service cannot meet (417), headers too large (431); not ready (503, the ops endpoints, with
+ * the 500's code).
  */
 interface OutsideOperations {
   404: NoApiCode;
   405: NoApiCode;
-  431: OperationCode<400> & 'CSBS.9001';
+  408: MalformedCode;
+  417: MalformedCode;
+  431: MalformedCode;
   503: OperationCode<500>;
 }
+
+type MalformedCode = OperationCode<400> & 'CSBS.9001';
 
 export type ErrorStatus = Exclude<AnyDeclaredStatus, 200 | 204> | keyof OutsideOperations;
 
@@ -87,9 +92,15 @@ export const errors = {
 
   // The request itself.
   invalidRequest: (detail: string) => error(400, 'CSBS.9001', `Invalid request: ${echo(detail)}`),
-  requestBodyRefused: () => error(400, 'CSBS.9001', 'Invalid request: this API takes no request body'),
+  // The rest of a refused body is not read: the connection closes after the answer.
+  requestBodyRefused: () => error(400, 'CSBS.9001', 'Invalid request: this API takes no request body', { Connection: 'close' }),
   malformedHttpRequest: () => error(400, 'CSBS.9001', 'Invalid request: malformed HTTP request'),
   headersTooLarge: () => error(431, 'CSBS.9001', 'Invalid request: the request headers are too large'),
+  requestTimeout: () => error(408, 'CSBS.9001', 'Invalid request: the request was not received in time'),
+  noHost: () => error(400, 'CSBS.9001', 'Invalid request: an HTTP/1.1 request needs a Host header'),
+  unmetExpectation: (expect: string) => error(417, 'CSBS.9001', `Invalid request: Expect: ${echo(expect)} is not supported`),
+  percentEscapedPath: () => error(400, 'CSBS.9001', 'Invalid request: path parameters are taken as sent, and no parameter of the API contains a percent-escape'),
+  notDecimalInteger: (name: string) => error(400, 'CSBS.9001', `Invalid request: query parameter ${echo(name)} must be an integer written in decimal digits`),
   unknownMarker: () => error(400, 'CSBS.9001', 'Invalid request: marker is not a backup of this project'),
 
   // The caller.

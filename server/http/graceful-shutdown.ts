@@ -1,15 +1,21 @@
 // Stops a server the way a rolling deploy needs: no new connections, requests in flight
-// finish, then the store closes. A second signal during this exits at once.
+// finish, then the store closes. A connection still open at the deadline (a request still
+// running, a caller still sending its headers) is closed then. A second signal exits at once.
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 
-export async function stopGracefully(server: Server, closeStore: () => Promise<void>): Promise<void> {
+export async function stopGracefully(server: Server, closeStore: () => Promise<void>, deadlineMs: number): Promise<void> {
   const closed = once(server, 'close');
   server.close();
   // Keep-alive connections with no request in flight would otherwise hold close() open.
   server.closeIdleConnections();
-  await closed;
+  const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs);
+  try {
+    await closed;
+  } finally {
+    clearTimeout(deadline);
+  }
   await closeStore();
 }
 

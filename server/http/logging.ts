@@ -1,6 +1,6 @@
 // One structured JSON line per API request (not for the ops and docs endpoints, mounted
 // before it), keyed by the request id: method, URL, status, time taken and the caller's user
-// id. Never headers, so never the token.
+// id. Never headers, and never query values (a caller may put a token there), so never the token.
 //
 // The line is written straight from the service's logger when the response is done. (pino-http
 // wrote the same line, but built two child loggers and three listeners for every request,
@@ -11,8 +11,9 @@ import type { Logger } from 'pino';
 export function requestLogging(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const started = Date.now();
-    // As received: routers rewrite req.url while they run.
-    const { method, url } = req;
+    // As received (routers rewrite req.url while they run), with the query's values left out.
+    const { method } = req;
+    const url = withoutQueryValues(req.url);
     // 'close' comes once per response: after 'finish', or when the caller went away first.
     res.once('close', () => {
       const status = res.statusCode;
@@ -28,4 +29,19 @@ export function requestLogging(logger: Logger): RequestHandler {
     });
     next();
   };
+}
+
+/**
+ * `/path?limit=10&X-Auth-Token=abc` as `/path?limit=…&X-Auth-Token=…`: which parameters came,
+ * not their values. A name too long to be a parameter's (a token sent as `?<token>`) is left out too.
+ */
+export function withoutQueryValues(url: string): string {
+  const queryAt = url.indexOf('?');
+  if (queryAt === -1) return url;
+  const names = url
+    .slice(queryAt + 1)
+    .split('&')
+    .map((pair) => pair.split('=', 1)[0]!)
+    .map((name) => `${name.length <= 64 ? name : '…'}=…`);
+  return `${url.slice(0, queryAt)}?${names.join('&')}`;
 }

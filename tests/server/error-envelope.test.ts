@@ -1,7 +1,6 @@
 // Every error leaves in the envelope with a request id, whatever produced it: the
 // validator, the router, Node's HTTP parser, or a failing store.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +8,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { DEMO_BACKUPS, DEMO_PROJECT, DEMO_TOKENS } from '../../server/demo/demo.ts';
 import { SqliteBackupStore } from '../../server/store/sqlite-store.ts';
-import { type Reply, backupUrl, call, deleteBackup } from '../support/http.ts';
+import { type Reply, backupUrl, call, deleteBackup, rawRequest } from '../support/http.ts';
 import { type TestServer, inEachAppMode, startTestServer } from '../support/test-server.ts';
 
 function assertEnvelope(reply: Reply, status: number, code: string): void {
@@ -17,19 +16,6 @@ function assertEnvelope(reply: Reply, status: number, code: string): void {
   assert.deepEqual(Object.keys(reply.body ?? {}).sort(), ['error_code', 'error_msg', 'request_id'], reply.text);
   assert.equal(reply.body.error_code, code);
   assert.equal(reply.body.request_id, reply.headers.get('x-request-id'));
-}
-
-/** Sends raw bytes and returns the raw HTTP answer. */
-function rawRequest(url: string, bytes: string): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    let answer = '';
-    socket.on('data', (chunk) => (answer += chunk.toString()));
-    socket.on('end', () => resolve(answer));
-    socket.on('error', reject);
-    socket.write(bytes);
-  });
 }
 
 inEachAppMode((mode) => {

@@ -2,7 +2,7 @@
 // directory, with the demo tokens and (by default) the demo backups.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { describe } from 'node:test';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,7 @@ import { type AppConfig, createApp } from '../../server/app.ts';
 import { DEMO_TOKENS_FILE, TokensFileVerifier } from '../../server/auth/tokens-file.ts';
 import type { TokenVerifier } from '../../server/auth/verifier.ts';
 import type { BackupDetail } from '../../server/contract/types.ts';
-import { answerClientErrors } from '../../server/http/client-errors.ts';
+import { type HttpLimits, DEFAULT_HTTP_LIMITS, createHttpServer } from '../../server/http/http-server.ts';
 import { DEMO_BACKUPS_FILE, readSeedFile } from '../../server/store/seed-file.ts';
 import { SqliteBackupStore } from '../../server/store/sqlite-store.ts';
 import type { BackupStore } from '../../server/store/store.ts';
@@ -30,6 +30,8 @@ export interface TestServerOptions {
   verifier?: TokenVerifier;
   config?: Partial<AppConfig>;
   logger?: Logger;
+  /** HTTP server limits other than the service's defaults. */
+  http?: Partial<HttpLimits>;
   /** Use this store instead of a fresh SQLite file. */
   store?: BackupStore;
 }
@@ -73,8 +75,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger,
     config: { ...TEST_CONFIG, ...options.config },
   });
-  const server = createServer(app);
-  answerClientErrors(server, logger);
+  const server = createHttpServer(app, logger, { ...DEFAULT_HTTP_LIMITS, ...options.http });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
