@@ -140,6 +140,19 @@ inEachAppMode((mode) => {
       }
     });
 
+    it('answers others while 500 slow connections are still sending their headers', async () => {
+      const slow = await Promise.all(Array.from({ length: 500 }, () => opened(server.url)));
+      for (const socket of slow) socket.write(`GET ${LIST} HTTP/1.1\r\nHost: x\r\n`);
+      try {
+        for (let i = 0; i < 20; i += 1) {
+          const reply = await call(`${server.url}${LIST}?limit=1`, { headers: { 'X-Auth-Token': DEMO_TOKENS.reader }, signal: AbortSignal.timeout(5_000) });
+          assert.equal(reply.status, 200);
+        }
+      } finally {
+        for (const socket of slow) socket.destroy();
+      }
+    });
+
     it('never logs query values, where a token may have been put', async () => {
       await call(`${server.url}${LIST}?X-Auth-Token=query-token-secret-1&limit=2`, { headers: { 'X-Auth-Token': DEMO_TOKENS.reader } });
       await call(`${server.url}${LIST}?${'s'.repeat(100)}`);
