@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { REPO_ROOT, freePort, serviceCommand } from '../../tests/support/processes.ts';
+import { REPO_ROOT, freePort, serviceCommand } from '../lib/processes.ts';
 
 export { REPO_ROOT, freePort, serviceCommand };
 

@@ -15,8 +15,8 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { loadSpec } from '../../server/contract/spec.ts';
 import { REPO_ROOT } from '../support/processes.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { CHROMIUM_MISSING, chromiumInstalled, launchChromium } from './support/chromium.ts';
-import { openReference, operationSelector, watchedPage } from './support/reference-page.ts';
+import { CHROMIUM_MISSING, chromiumInstalled, launchChromium } from '../../scripts/lib/chromium.ts';
+import { openReference, operationSelector, watchedPage } from '../../scripts/lib/reference-page.ts';
 
 const OUTPUT_DIR = path.join(REPO_ROOT, 'test-results/browser');
 const missing = !chromiumInstalled();

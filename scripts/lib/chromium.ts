@@ -18,7 +18,7 @@ export function chromiumInstalled(): boolean {
   return existsSync(CHROMIUM);
 }
 
-export const CHROMIUM_MISSING = `Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) to run the browser tests`;
+export const CHROMIUM_MISSING = `Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) to run the browser tests and npm run docs:screenshot`;
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });

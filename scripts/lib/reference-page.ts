@@ -1,6 +1,6 @@
 // Opening the API reference page in Chromium and watching what it does: every request it
-// makes and every console error, so a test can require a page that stays on its own origin
-// and renders cleanly.
+// makes and every console error, so that the browser tests and the screenshot can require a
+// page that stays on its own origin and renders cleanly.
 import type { Browser, Page } from 'playwright-core';
 
 export const VIEWPORT = { width: 1280, height: 900 };
