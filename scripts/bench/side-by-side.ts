@@ -1,6 +1,6 @@
-// Part 1: the same delete load against the four targets in turn, several rounds, interleaved
-// (A B C D A B C D ...), so that a slow moment of the machine is spread over all of them.
-import { writeFileSync } from 'node:fs';
+// Part 1: the same delete load against the five targets in turn, several rounds, interleaved
+// (A B C D E A B C D E ...), so that a slow moment of the machine is spread over all of them.
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BENCH_PROJECT, createBackupsDb, shuffle } from './backups-db.ts';
 import { type LoadResult, runLoadProcess } from './load.ts';
@@ -12,7 +12,7 @@ export interface SideBySideOptions {
   seconds: number;
   warmupSeconds: number;
   connections: number;
-  /** Backups stored for the service to delete, enough for every round. */
+  /** Backups stored for the service (and the hand-written one) to delete, enough for every round. */
   backups: number;
 }
 
@@ -33,7 +33,10 @@ export interface TargetFigures {
   rounds: LoadResult[];
 }
 
-export const TARGET_ORDER: readonly TargetName[] = ['bare', 'validator', 'ours', 'prism'];
+export const TARGET_ORDER: readonly TargetName[] = ['bare', 'validator', 'hand', 'ours', 'prism'];
+
+/** The targets that delete stored backups: each must have one left for every request. */
+const DELETING: ReadonlySet<TargetName> = new Set(['hand', 'ours']);
 
 export async function runSideBySide(
   dir: string,
@@ -43,14 +46,19 @@ export async function runSideBySide(
   const dbFile = path.join(dir, 'side-by-side.sqlite');
   const idsFile = path.join(dir, 'side-by-side-ids.txt');
   writeFileSync(idsFile, shuffle(await createBackupsDb(dbFile, options.backups)).join('\n'));
+  // Closed by the loader, the store is one file (no -wal beside it): a copy is all of it.
+  if (existsSync(`${dbFile}-wal`)) throw new Error(`${dbFile}-wal exists: the store cannot be copied as one file`);
+  const handWrittenDbFile = path.join(dir, 'side-by-side-hand-written.sqlite');
+  copyFileSync(dbFile, handWrittenDbFile);
   const tokensFile = writeTokensFile(dir);
 
   // Started one at a time, so that no start-up competes with another; idle while not measured.
   const targets = new Map<TargetName, RunningTarget>();
   try {
-    for (const name of TARGET_ORDER) targets.set(name, await startTarget(name, { dir, dbFile, tokensFile }));
+    for (const name of TARGET_ORDER) targets.set(name, await startTarget(name, { dir, dbFile, handWrittenDbFile, tokensFile }));
     const results = new Map<TargetName, LoadResult[]>(TARGET_ORDER.map((name) => [name, []]));
-    // Every target walks the same ids: for the service each one is a stored backup deleted once.
+    // Every target walks the same ids: for the service and the hand-written one (each with its
+    // own copy of the store) each is a stored backup deleted once.
     const nextId = new Map<TargetName, number>(TARGET_ORDER.map((name) => [name, 0]));
     for (let round = 1; round <= options.rounds; round++) {
       for (const name of TARGET_ORDER) {
@@ -68,7 +76,7 @@ export async function runSideBySide(
           targetPid: target.process.pid,
         });
         nextId.set(name, nextId.get(name)! + result.idsUsed);
-        if (name === 'ours' && result.idsExhausted) {
+        if (DELETING.has(name) && result.idsExhausted) {
           throw new Error(`${TARGET_LABELS[name]} ran out of stored backups to delete: raise the side-by-side backup count`);
         }
         results.get(name)!.push(result);

@@ -1,15 +1,17 @@
-// The four things the benchmark puts side by side, each started as its own process on a
-// free loopback port. `ours` is the service as production runs it.
+// The five things the benchmark puts side by side, each started as its own process on a
+// free loopback port. `ours` is the service as production runs it; `hand` is the same delete
+// written by hand, deleting from its own copy of the same store.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Child, REPO_ROOT, freePort, serviceCommand, spawnChild, waitUntilReady } from './processes.ts';
 import { BENCH_PROJECT } from './backups-db.ts';
 
-export type TargetName = 'bare' | 'validator' | 'ours' | 'prism';
+export type TargetName = 'bare' | 'validator' | 'hand' | 'ours' | 'prism';
 
 export const TARGET_LABELS: Record<TargetName, string> = {
   bare: 'bare Express 5',
   validator: 'Express + validator (defaults)',
+  hand: 'hand-written Express + SQLite',
   ours: 'this service (production)',
   prism: 'Prism mock',
 };
@@ -64,9 +66,18 @@ export async function startService(options: { dir: string; dbFile: string; token
 
 export interface TargetContext {
   dir: string;
+  /** The service's store. */
   dbFile: string;
+  /** The hand-written service's: a copy of the same store, so that both delete the same backups. */
+  handWrittenDbFile: string;
   tokensFile: string;
 }
+
+const SCRIPTS: Record<'bare' | 'validator' | 'hand', string> = {
+  bare: 'bare-express.ts',
+  validator: 'bare-validator.ts',
+  hand: 'hand-written.ts',
+};
 
 export async function startTarget(name: TargetName, context: TargetContext): Promise<RunningTarget> {
   if (name === 'ours') return startService({ ...context, logName: 'service' });
@@ -77,7 +88,12 @@ export async function startTarget(name: TargetName, context: TargetContext): Pro
     name === 'prism'
       // As `npm run mock` runs it.
       ? spawnChild(path.join(REPO_ROOT, 'node_modules/.bin/prism'), ['mock', path.join(REPO_ROOT, 'openapi.yaml'), '--host', '127.0.0.1', '--port', String(port)], {}, logFile)
-      : spawnChild(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, `scripts/bench/targets/bare-${name === 'bare' ? 'express' : 'validator'}.ts`)], { PORT: String(port) }, logFile);
+      : spawnChild(
+          process.execPath,
+          ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/bench/targets', SCRIPTS[name])],
+          { PORT: String(port), DB_FILE: context.handWrittenDbFile, TOKENS_FILE: context.tokensFile },
+          logFile,
+        );
   const url = `http://127.0.0.1:${port}`;
   // These have no readiness endpoint: any HTTP answer means listening.
   const readyMs = await waitUntilReady(child, `${url}/`, () => true, since);

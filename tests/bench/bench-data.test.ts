@@ -1,5 +1,6 @@
 // The benchmark's own pieces: its bulk-loaded data must be what the service stores and
-// deletes (so the benchmark measures real deletes), and its statistics must be right.
+// deletes (so the benchmark measures real deletes), the hand-written target must delete
+// them as the service does, and its statistics must be right.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,16 +9,17 @@ import { after, before, describe, it } from 'node:test';
 import { BENCH_PROJECT, benchBackup, createBackupsDb, shuffle, sortedIds } from '../../scripts/bench/backups-db.ts';
 import { summarize } from '../../scripts/bench/cpu-profile.ts';
 import { median, percentile } from '../../scripts/bench/stats.ts';
+import { BENCH_TOKEN, startTarget, writeTokensFile } from '../../scripts/bench/targets.ts';
 import { componentValidator } from '../../server/contract/spec.ts';
 import { SqliteBackupStore } from '../../server/store/sqlite-store.ts';
 
-describe('benchmark data', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'cbr-bench-test-'));
-  });
-  after(() => rm(dir, { recursive: true, force: true }));
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'cbr-bench-test-'));
+});
+after(() => rm(dir, { recursive: true, force: true }));
 
+describe('benchmark data', () => {
   it('makes distinct, ascending backup ids of the spec\'s form', () => {
     const ids = sortedIds(5_000);
     const isId = componentValidator('BackupIdentifier');
@@ -47,6 +49,47 @@ describe('benchmark data', () => {
       const actor = { userId: 'u1', userName: 'bench', requestId: 'bench-test-1' };
       assert.equal((await store.deleteBackup(BENCH_PROJECT, victim!, actor)).verdict, 'deleted');
       assert.equal((await store.deleteBackup(BENCH_PROJECT, victim!, actor)).verdict, 'not_found');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('hand-written benchmark target', () => {
+  it('deletes a stored backup once, with its audit row, and refuses a caller without the token', async () => {
+    const handWrittenDbFile = path.join(dir, 'hand-written.sqlite');
+    const [victim] = await createBackupsDb(handWrittenDbFile, 100);
+    const target = await startTarget('hand', { dir, dbFile: path.join(dir, 'unused.sqlite'), handWrittenDbFile, tokensFile: writeTokensFile(dir) });
+    try {
+      assert.match(target.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      const url = `${target.url}/v3/${BENCH_PROJECT}/backups/${victim!}`;
+      const remove = (headers: Record<string, string>) => fetch(url, { method: 'DELETE', headers });
+
+      const deleted = await remove({ 'X-Auth-Token': BENCH_TOKEN });
+      assert.equal(deleted.status, 204);
+      assert.equal(await deleted.text(), '');
+
+      const again = await remove({ 'X-Auth-Token': BENCH_TOKEN });
+      assert.equal(again.status, 400);
+      const body = (await again.json()) as Record<string, unknown>;
+      assert.equal(body.error_code, 'CSBS.3001');
+      assert.equal(body.error_msg, `Backup ${victim!} does not exist`);
+      assert.equal(typeof body.request_id, 'string');
+
+      const anonymous = await remove({});
+      assert.equal(anonymous.status, 401);
+      assert.equal(((await anonymous.json()) as Record<string, unknown>).error_code, 'APIGW.0301');
+    } finally {
+      await target.process.stop();
+    }
+    // The service reads what the hand-written target wrote: the backup gone, one audit row.
+    const store = new SqliteBackupStore(handWrittenDbFile);
+    try {
+      assert.equal(await store.getBackup(BENCH_PROJECT, victim!), undefined);
+      const trail = await store.auditTrail({ backupId: victim! });
+      assert.equal(trail.length, 1);
+      assert.equal(trail[0]!.backup.id, victim);
+      assert.equal(trail[0]!.backup.extend_info.snapshot_id, victim);
     } finally {
       await store.close();
     }
