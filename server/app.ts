@@ -4,6 +4,7 @@
 // (token check, handler, store), a catch-all 404, and one error handler.
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
+import type { AccessKeysVerifier } from './auth/access-keys.ts';
 import type { TokenVerifier } from './auth/verifier.ts';
 import { loadSpec } from './contract/spec.ts';
 import './http/locals.ts';
@@ -37,6 +38,8 @@ export interface AppConfig {
 export interface AppDeps {
   store: BackupStore;
   verifier: TokenVerifier;
+  /** Access keys for signed (AK/SK) requests; without them only tokens are taken. */
+  accessKeys?: AccessKeysVerifier;
   logger: Logger;
   config: AppConfig;
   metrics?: Metrics;
@@ -66,7 +69,7 @@ export function createApp(deps: AppDeps): Express {
   // After the validator, so that an unknown path or method is answered 404/405 as such.
   app.use(rejectRequestBodies());
   app.use(
-    operationRoutes(specOperations(spec), backupHandlers({ store, metrics }), verifier, {
+    operationRoutes(specOperations(spec), backupHandlers({ store, metrics }), { tokens: verifier, accessKeys: deps.accessKeys }, {
       read: new Set(config.readRoles),
       write: new Set(config.deleteRoles),
     }),

@@ -21,6 +21,8 @@ export interface Config {
   database: DatabaseConfig;
   /** Undefined: the demo tokens (refused in production). */
   tokensFile: string | undefined;
+  /** Access keys for signed (AK/SK) requests; undefined: the demo keys, or none in production. */
+  accessKeysFile: string | undefined;
   /** Tokens validated by a Keystone v3 IAM (IAM_URL) instead of a tokens file. */
   iam: IamConfig | undefined;
   /** Undefined: the demo backups when the store is new (never in production). */
@@ -58,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
     database: database(nonEmpty(env, 'DATABASE_URL'), env),
     tokensFile,
+    accessKeysFile: nonEmpty(env, 'ACCESS_KEYS_FILE'),
     iam,
     seedFile: nonEmpty(env, 'SEED_FILE'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),

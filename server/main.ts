@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import { pino } from 'pino';
 import { createApp } from './app.ts';
+import { AccessKeysVerifier, DEMO_ACCESS_KEYS_FILE } from './auth/access-keys.ts';
 import { KeystoneVerifier } from './auth/keystone-verifier.ts';
 import { DEMO_TOKENS_FILE, TokensFileVerifier } from './auth/tokens-file.ts';
 import type { TokenVerifier } from './auth/verifier.ts';
@@ -31,12 +32,15 @@ try {
 // after an uncaught error (pino flushes on 'exit'); only a SIGKILL can lose the last lines.
 const logger = pino({ level: config.logLevel, base: { service: 'cbr-backup-api' } }, pino.destination({ dest: 1, sync: false }));
 const metrics = createMetrics();
-async function openDependencies(cfg: Config): Promise<{ verifier: TokenVerifier; store: BackupStore }> {
+async function openDependencies(cfg: Config): Promise<{ verifier: TokenVerifier; accessKeys: AccessKeysVerifier | undefined; store: BackupStore }> {
   // Keystone when IAM_URL is set (its iam_* metrics join the app's), else a tokens file.
   const verifier =
     cfg.iam !== undefined
       ? new KeystoneVerifier({ ...cfg.iam, registry: metrics.registry })
       : TokensFileVerifier.fromFile(cfg.tokensFile ?? DEMO_TOKENS_FILE);
+  // Signed requests: the keys of ACCESS_KEYS_FILE; outside production, the demo keys without one.
+  const accessKeysFile = cfg.accessKeysFile ?? (cfg.production ? undefined : DEMO_ACCESS_KEYS_FILE);
+  const accessKeys = accessKeysFile === undefined ? undefined : AccessKeysVerifier.fromFile(accessKeysFile, { production: cfg.production });
   const store = await openStore(cfg.database, { logger });
   try {
     await seedStore(store, { seedFile: cfg.seedFile, production: cfg.production, logger });
@@ -44,7 +48,7 @@ async function openDependencies(cfg: Config): Promise<{ verifier: TokenVerifier;
     await store.close();
     throw error;
   }
-  return { verifier, store };
+  return { verifier, accessKeys, store };
 }
 
 let deps;
@@ -54,11 +58,12 @@ try {
   console.error(`cannot start: ${(error as Error).message}`);
   process.exit(1);
 }
-const { store, verifier } = deps;
+const { store, verifier, accessKeys } = deps;
 
 const app = createApp({
   store,
   verifier,
+  ...(accessKeys === undefined ? {} : { accessKeys }),
   logger,
   metrics,
   config: { validateResponses: config.validateResponses, deleteRoles: config.deleteRoles, readRoles: config.readRoles },

@@ -104,7 +104,9 @@ export const errors = {
   unknownMarker: () => error(400, 'CSBS.9001', 'Invalid request: marker is not a backup of this project'),
 
   // The caller.
-  unauthenticated: () => error(401, 'APIGW.0301', 'Incorrect IAM authentication information: the X-Auth-Token is missing, unknown or expired'),
+  unauthenticated: () =>
+    error(401, 'APIGW.0301', 'Incorrect IAM authentication information: the X-Auth-Token is missing, unknown or expired, and the request is not signed (AK/SK)'),
+  badSignature: (reason: string) => error(401, 'APIGW.0301', `Incorrect IAM authentication information: ${reason}`),
   otherProject: (projectId: string) =>
     error(403, 'APIGW.0302', `The IAM user is not authorized: the token is scoped to another project than ${echo(projectId)}`),
   missingRole: (operation: string, roles: readonly string[]) =>

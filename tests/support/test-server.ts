@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import { type AppConfig, createApp } from '../../server/app.ts';
+import { AccessKeysVerifier, DEMO_ACCESS_KEYS_FILE } from '../../server/auth/access-keys.ts';
 import { DEMO_TOKENS_FILE, TokensFileVerifier } from '../../server/auth/tokens-file.ts';
 import type { TokenVerifier } from '../../server/auth/verifier.ts';
 import type { BackupDetail } from '../../server/contract/types.ts';
@@ -28,6 +29,8 @@ export interface TestServer {
 export interface TestServerOptions {
   backups?: readonly BackupDetail[];
   verifier?: TokenVerifier;
+  /** The access keys of signed requests (default: the demo keys). */
+  accessKeys?: AccessKeysVerifier;
   config?: Partial<AppConfig>;
   logger?: Logger;
   /** HTTP server limits other than the service's defaults. */
@@ -72,6 +75,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const app = createApp({
     store,
     verifier: options.verifier ?? TokensFileVerifier.fromFile(DEMO_TOKENS_FILE),
+    accessKeys: options.accessKeys ?? AccessKeysVerifier.fromFile(DEMO_ACCESS_KEYS_FILE),
     logger,
     config: { ...TEST_CONFIG, ...options.config },
   });

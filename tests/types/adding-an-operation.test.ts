@@ -97,6 +97,7 @@ describe('adding an operation to the spec', () => {
     assert.ok(table.some((operation) => operation.operationId === 'showBackupSummary' && operation.expressPath === '/v3/:project_id/backups/:backup_id/summary'));
     const handlers = { deleteBackup: async () => ({ status: 204 }), showBackup: async () => ({ status: 204 }), listBackups: async () => ({ status: 204 }) };
     const roles = { read: new Set(['reader']), write: new Set(['member']) };
-    assert.throws(() => operationRoutes(table, handlers as never, { verify: async () => ({ ok: false, reason: 'x' }) }, roles), /showBackupSummary has no handler/);
+    const authenticators = { tokens: { verify: async () => ({ ok: false as const, reason: 'x' }) }, accessKeys: undefined };
+    assert.throws(() => operationRoutes(table, handlers as never, authenticators, roles), /showBackupSummary has no handler/);
   });
 });
