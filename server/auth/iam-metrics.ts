@@ -1,5 +1,6 @@
-// Prometheus metrics of the Keystone verifier: validations by result, cache lookups,
-// IAM call latency and IAM errors. Registered in the app's registry when one is given.
+// Prometheus metrics of the Keystone verifier: validations by result, cache lookups, the
+// two caches' sizes, IAM validations under way, IAM call latency and IAM errors. Registered
+// in the app's registry when one is given.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { LookupOutcome } from './validation-cache.ts';
 
@@ -8,27 +9,38 @@ export type IamOperation = 'validate_token' | 'issue_service_token';
 /** Why an IAM call gave no usable answer. */
 export type IamErrorReason = 'timeout' | 'unreachable' | 'service_token_rejected' | 'forbidden' | 'unexpected_status' | 'bad_response';
 
+/**
+ * What a token check came to: valid; invalid (IAM: unknown, expired, revoked, unscoped);
+ * malformed (not shaped like any IAM token: IAM was not asked); refused (too many IAM
+ * validations under way: IAM was not asked); error (IAM could not tell).
+ */
+export type ValidationResult = 'valid' | 'invalid' | 'malformed' | 'refused' | 'error';
+
 export interface IamMetrics {
-  countValidation(result: 'valid' | 'invalid' | 'error'): void;
+  countValidation(result: ValidationResult): void;
   countLookup(outcome: LookupOutcome): void;
   /** status: the HTTP status, or the error reason when there was no answer. */
   observeCall(operation: IamOperation, status: string, seconds: number): void;
   countError(operation: IamOperation, reason: IamErrorReason): void;
-  /** Called at each scrape for the cache's current size. */
-  trackCacheSize(size: () => number): void;
+  /** Called at each scrape: valid tokens cached, rejected tokens cached, IAM validations under way. */
+  trackCache(state: () => { entries: number; rejectedEntries: number; inFlight: number }): void;
 }
 
 export function createIamMetrics(registry: Registry = new Registry()): IamMetrics {
   const registers = [registry];
   const validations = new Counter({
     name: 'iam_token_validations_total',
-    help: 'Token checks by result: valid, invalid (unknown, expired or revoked), error (IAM could not tell)',
+    help:
+      'Token checks by result: valid, invalid (unknown, expired, revoked or unscoped), malformed (not shaped like a token: IAM not asked), ' +
+      'refused (too many IAM validations under way: IAM not asked), error (IAM could not tell)',
     labelNames: ['result'] as const,
     registers,
   });
   const lookups = new Counter({
     name: 'iam_token_cache_lookups_total',
-    help: 'Token cache lookups: hit (answered from the cache), shared (joined an IAM call under way), miss (called IAM)',
+    help:
+      'Token cache lookups: hit (answered from the cache), shared (joined an IAM call under way), miss (called IAM), ' +
+      'refused (too many IAM validations under way)',
     labelNames: ['outcome'] as const,
     registers,
   });
@@ -45,13 +57,29 @@ export function createIamMetrics(registry: Registry = new Registry()): IamMetric
     labelNames: ['operation', 'reason'] as const,
     registers,
   });
-  let cacheSize = () => 0;
+  let cache = () => ({ entries: 0, rejectedEntries: 0, inFlight: 0 });
   new Gauge({
     name: 'iam_token_cache_entries',
-    help: 'Token validations currently cached',
+    help: 'Valid tokens currently cached',
     registers,
     collect() {
-      this.set(cacheSize());
+      this.set(cache().entries);
+    },
+  });
+  new Gauge({
+    name: 'iam_rejected_token_cache_entries',
+    help: 'Rejected tokens currently cached, apart from the valid ones',
+    registers,
+    collect() {
+      this.set(cache().rejectedEntries);
+    },
+  });
+  new Gauge({
+    name: 'iam_token_validations_in_flight',
+    help: 'IAM token validations under way (at most the configured maximum; past it, checks are refused)',
+    registers,
+    collect() {
+      this.set(cache().inFlight);
     },
   });
   return {
@@ -59,8 +87,8 @@ export function createIamMetrics(registry: Registry = new Registry()): IamMetric
     countLookup: (outcome) => lookups.inc({ outcome }),
     observeCall: (operation, status, seconds) => duration.observe({ operation, status }, seconds),
     countError: (operation, reason) => errors.inc({ operation, reason }),
-    trackCacheSize: (size) => {
-      cacheSize = size;
+    trackCache: (state) => {
+      cache = state;
     },
   };
 }

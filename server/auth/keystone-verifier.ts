@@ -1,6 +1,12 @@
 // The production token verifier: asks a Keystone v3 IAM about each caller's token, with the
 // service's own token, and caches the answers briefly by token digest.
 //
+// - Not shaped like any IAM token (token-shape.ts): invalid at once, IAM is not asked.
+// - Valid and rejected tokens are cached apart, each in its own bounded LRU, so rejected
+//   tokens (junk included) never push a valid one out.
+// - At most maxConcurrentValidations validations are under way at once (one per token
+//   however many requests carry it); a check that would need one more fails at once with
+//   VerifierBusyError (500 CSBS.9998) instead of waiting: IAM's load stays bounded.
 // - 200 from IAM: the token's user, project, roles and expires_at become the Principal.
 // - 404: the token is unknown, expired or revoked (the caller gets 401 APIGW.0301).
 // - No usable answer (unreachable, timeout, 5xx, the service's own credentials refused):
@@ -12,14 +18,26 @@ import { createIamMetrics, type IamMetrics } from './iam-metrics.ts';
 import { type IamAnswer, IamUnavailableError, KeystoneClient } from './keystone-client.ts';
 import { FixedServiceToken, PasswordServiceToken, type ServiceTokenSource } from './service-token.ts';
 import { tokenDigest } from './tokens-file.ts';
+import { isPlausibleIamToken } from './token-shape.ts';
 import { type Loaded, ValidationCache } from './validation-cache.ts';
-import type { Principal, TokenVerifier, Verification } from './verifier.ts';
+import { type Principal, type TokenVerifier, type Verification, VerifierBusyError } from './verifier.ts';
 
-export interface KeystoneVerifierOptions extends IamConfig {
+/** IAM validations under way at most, by default. */
+export const DEFAULT_MAX_CONCURRENT_VALIDATIONS = 32;
+/** Rejected tokens cached at most, by default (apart from the valid ones, cacheSize). */
+export const DEFAULT_REJECTED_CACHE_SIZE = 4096;
+
+export interface KeystoneVerifierOptions extends Omit<IamConfig, 'maxConcurrentValidations' | 'rejectedCacheSize'> {
+  /** IAM validations under way at most; a check needing one more is refused at once. */
+  maxConcurrentValidations?: number;
+  /** Rejected tokens (IAM: unknown, expired, revoked, unscoped) cached at most. */
+  rejectedCacheSize?: number;
   /** Where the iam_* metrics go (the app's registry); a private one when absent. */
   registry?: Registry;
   now?: () => number;
 }
+
+const MALFORMED: Verification = { ok: false, reason: 'not shaped like an IAM token' };
 
 export class KeystoneVerifier implements TokenVerifier {
   readonly #client: KeystoneClient;
@@ -40,22 +58,31 @@ export class KeystoneVerifier implements TokenVerifier {
         : new PasswordServiceToken(this.#client, options.service, this.#metrics, this.#now);
     this.#maxAgeMs = options.cacheMaxAgeMs;
     this.#invalidMaxAgeMs = Math.min(options.invalidCacheMaxAgeMs, options.cacheMaxAgeMs);
+    const maxLoads = options.maxConcurrentValidations ?? DEFAULT_MAX_CONCURRENT_VALIDATIONS;
     this.#cache = new ValidationCache<Verification>({
       maxEntries: options.cacheSize,
+      admit: (verification) => verification.ok,
+      maxRejectedEntries: options.rejectedCacheSize ?? DEFAULT_REJECTED_CACHE_SIZE,
+      maxLoads,
+      refusal: () => new VerifierBusyError(maxLoads),
       now: this.#now,
       onLookup: (outcome) => this.#metrics.countLookup(outcome),
     });
-    this.#metrics.trackCacheSize(() => this.#cache.size);
+    this.#metrics.trackCache(() => ({ entries: this.#cache.size, rejectedEntries: this.#cache.rejectedSize, inFlight: this.#cache.loading }));
   }
 
   async verify(token: string): Promise<Verification> {
+    if (!isPlausibleIamToken(token)) {
+      this.#metrics.countValidation('malformed');
+      return MALFORMED;
+    }
     try {
       // Keyed by digest: the cache never holds a usable token.
       const verification = await this.#cache.get(tokenDigest(token), () => this.#validate(token));
       this.#metrics.countValidation(verification.ok ? 'valid' : 'invalid');
       return verification;
     } catch (error) {
-      this.#metrics.countValidation('error');
+      this.#metrics.countValidation(error instanceof VerifierBusyError ? 'refused' : 'error');
       throw error;
     }
   }

@@ -16,3 +16,16 @@ export interface TokenVerifier {
   /** Throws when the verifier cannot currently verify anything (for readiness). */
   ready?(): Promise<void>;
 }
+
+/**
+ * The verifier refused to check a token now because as many checks as it allows are already
+ * under way: it asked nothing and said nothing about the token, which may well be fine. The
+ * caller gets 500 CSBS.9998 like any other failure to verify; it is load, not a fault, so it
+ * deserves a warning rather than an error in the log.
+ */
+export class VerifierBusyError extends Error {
+  override name = 'VerifierBusyError';
+  constructor(readonly limit: number) {
+    super(`token check refused: ${limit} IAM validations already under way`);
+  }
+}

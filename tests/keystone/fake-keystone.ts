@@ -20,6 +20,15 @@ export interface RecordedCall {
 
 export const SERVICE_USER = { user: 'cbr', password: 'service-secret', project: 'service', domain: 'Default' };
 
+/**
+ * A user token named `name`, shaped as Keystone's Fernet tokens are ("gAAAAAB" and about 180
+ * characters of unpadded base64url), so that the verifier asks IAM about it: the names alone
+ * ("member-token") are too short to be tokens. Distinct names give distinct tokens.
+ */
+export function userToken(name: string): string {
+  return `gAAAAAB${Buffer.from(`fake keystone user token ${name} `.padEnd(128, '.')).toString('base64url')}`;
+}
+
 export class FakeKeystone {
   readonly calls: RecordedCall[] = [];
   /** User tokens Keystone knows; anything else validates to 404. */

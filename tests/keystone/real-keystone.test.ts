@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import { KeystoneVerifier } from '../../server/auth/keystone-verifier.ts';
+import { isPlausibleIamToken } from '../../server/auth/token-shape.ts';
 import { DEMO_BACKUPS, DEMO_PROJECT } from '../../server/demo/demo.ts';
 import { type Keystone, keystoneMissing, startKeystone } from '../support/keystone.ts';
 import { type RunningProcess, startServerProcess, waitFor } from '../support/processes.ts';
@@ -126,6 +128,52 @@ describe('against a real Keystone', { skip, timeout: 300_000 }, () => {
     assert.match(metrics, /iam_request_duration_seconds_count\{operation="validate_token",status="200"\} \d+/);
   });
 
+  test("real tokens pass the shape check: Fernet, unpadded base64url, at most Keystone's 255 characters", async () => {
+    const serviceToken = await keystone.issueToken('cbr-service', PASSWORD, serviceProject);
+    for (const token of [memberToken, readerToken, serviceToken, keystone.adminToken]) {
+      assert.match(token, /^gAAAAA[A-Za-z0-9_-]+$/);
+      assert.ok(token.length <= 255, `${token.length} characters`);
+      assert.equal(isPlausibleIamToken(token), true, `a ${token.length}-character token`);
+    }
+  });
+
+  test('in process: a real token is asked about once and stays cached through junk; junk of no token\'s shape never reaches Keystone', async () => {
+    const serviceToken = await keystone.issueToken('cbr-service', PASSWORD, serviceProject);
+    const verifier = new KeystoneVerifier({
+      url: keystone.url,
+      service: { kind: 'token', token: serviceToken },
+      timeoutMs: 5000,
+      cacheMaxAgeMs: 60_000,
+      invalidCacheMaxAgeMs: 60_000,
+      cacheSize: 10,
+    });
+    // Keystone's access log is read as it comes: wait for the count, then check it is exact.
+    const start = tokenValidations();
+    const validationsReach = async (count: number) => {
+      await waitFor(async () => tokenValidations() - start >= count, `${count} validations in Keystone's log`, 10_000);
+      assert.equal(tokenValidations() - start, count);
+    };
+    const junk = Array.from({ length: 50 }, () => `gAAAAAB${randomBytes(140).toString('base64url')}`);
+    const malformed = ['gAAAAABnot-a-real-fernet-token', 'demo-member-token', `${memberToken} `, `Bearer ${memberToken}`, `${memberToken.slice(0, 100)}%3D`, 'x'.repeat(20_000)];
+
+    const token = await issueMember();
+    assert.ok((await verifier.verify(token)).ok);
+    assert.ok((await verifier.verify(token)).ok);
+    await validationsReach(1);
+    for (const t of junk) assert.equal((await verifier.verify(t)).ok, false, 'Keystone: 404');
+    await validationsReach(51);
+    // One more junk token of a token's shape, which is sent: what was sent before it is in the log by then.
+    const sentinel = async () => assert.equal((await verifier.verify(`gAAAAAB${randomBytes(140).toString('base64url')}`)).ok, false);
+    // Five times the valid tokens' cache in junk, and the real token is still cached; so are the rejections.
+    assert.ok((await verifier.verify(token)).ok);
+    for (const t of junk) assert.equal((await verifier.verify(t)).ok, false);
+    await sentinel();
+    await validationsReach(52);
+    for (const t of malformed) assert.equal((await verifier.verify(t)).ok, false);
+    await sentinel();
+    await validationsReach(53);
+  });
+
   test('Keystone stopped: 500 CSBS.9998 and not ready; back: the service recovers by itself', async () => {
     const token = await issueMember();
     await keystone.stop();
@@ -164,6 +212,7 @@ describe('against a real Keystone', { skip, timeout: 300_000 }, () => {
     assert.ok(reader.ok);
     assert.deepEqual([...reader.principal.roles], ['reader']);
     assert.equal((await verifier.verify('gAAAAABnot-a-real-fernet-token')).ok, false);
+    assert.equal((await verifier.verify(`gAAAAAB${randomBytes(140).toString('base64url')}`)).ok, false, 'a 404 from Keystone');
   });
 });
 
