@@ -161,8 +161,12 @@ export interface IamConfig {
   cacheMaxAgeMs: number;
   /** Longest an invalid token's verdict is reused. */
   invalidCacheMaxAgeMs: number;
-  /** Validations kept at most (least recently used first out). */
+  /** Valid tokens kept at most (least recently used first out). */
   cacheSize: number;
+  /** Rejected tokens' answers kept at most, apart from the valid ones (cacheSize). */
+  rejectedCacheSize: number;
+  /** IAM validations under way at most; a check needing one more fails at once (500 CSBS.9998). */
+  maxConcurrentValidations: number;
 }
 
 const IAM_SERVICE_PASSWORD_VARS = ['IAM_SERVICE_USER', 'IAM_SERVICE_PASSWORD', 'IAM_SERVICE_PROJECT'] as const;
@@ -211,5 +215,7 @@ function iamConfig(env: NodeJS.ProcessEnv): IamConfig | undefined {
     cacheMaxAgeMs: integer(env, 'IAM_CACHE_MAX_AGE_SECONDS', 120, 1, 3600) * 1000,
     invalidCacheMaxAgeMs: integer(env, 'IAM_CACHE_INVALID_SECONDS', 10, 0, 3600) * 1000,
     cacheSize: integer(env, 'IAM_CACHE_SIZE', 10_000, 1, 1_000_000),
+    rejectedCacheSize: integer(env, 'IAM_CACHE_REJECTED_SIZE', 4096, 1, 1_000_000),
+    maxConcurrentValidations: integer(env, 'IAM_MAX_CONCURRENT_VALIDATIONS', 32, 1, 10_000),
   };
 }

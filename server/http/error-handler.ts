@@ -2,6 +2,7 @@
 // errors are logged in full and reach the caller as 500 CSBS.9998, with no internals.
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { VerifierBusyError } from '../auth/verifier.ts';
 import { ApiError, errors } from './errors.ts';
 import { fromValidatorError } from './validation.ts';
 
@@ -12,7 +13,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const apiError = error instanceof ApiError ? error : fromValidatorError(error, req.method, req.path);
-    if (apiError === undefined) logger.error({ err: error, request_id: res.locals.requestId }, 'request failed');
+    // Too many token checks under way is load, not a fault: a warning, without a stack.
+    if (error instanceof VerifierBusyError) logger.warn({ request_id: res.locals.requestId, limit: error.limit }, 'token check refused: too many IAM validations under way');
+    else if (apiError === undefined) logger.error({ err: error, request_id: res.locals.requestId }, 'request failed');
     const answer = apiError ?? errors.internal();
     try {
       res.set(answer.headers).status(answer.status).json(answer.body(res.locals.requestId));

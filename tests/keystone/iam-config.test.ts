@@ -15,6 +15,8 @@ test('IAM_URL with a service user: Keystone, with defaults, /v3 and trailing sla
     cacheMaxAgeMs: 120_000,
     invalidCacheMaxAgeMs: 10_000,
     cacheSize: 10_000,
+    rejectedCacheSize: 4096,
+    maxConcurrentValidations: 32,
   });
   assert.equal(config.tokensFile, undefined);
 });
@@ -27,6 +29,8 @@ test('IAM_URL with a fixed service token, and the tuning variables', () => {
     IAM_CACHE_MAX_AGE_SECONDS: '30',
     IAM_CACHE_INVALID_SECONDS: '0',
     IAM_CACHE_SIZE: '50',
+    IAM_MAX_CONCURRENT_VALIDATIONS: '8',
+    IAM_CACHE_REJECTED_SIZE: '100',
   });
   assert.deepEqual(config.iam, {
     url: 'http://127.0.0.1:35357',
@@ -35,6 +39,8 @@ test('IAM_URL with a fixed service token, and the tuning variables', () => {
     cacheMaxAgeMs: 30_000,
     invalidCacheMaxAgeMs: 0,
     cacheSize: 50,
+    rejectedCacheSize: 100,
+    maxConcurrentValidations: 8,
   });
 });
 
@@ -57,6 +63,7 @@ for (const [env, message] of [
   [{ IAM_URL: 'https://iam.example.com/?x=1', ...SERVICE_USER }, /must not have a query/],
   [{ IAM_SERVICE_TOKEN: 't' }, /IAM_SERVICE_TOKEN set without IAM_URL/],
   [{ IAM_URL: 'https://iam.example.com', ...SERVICE_USER, IAM_TIMEOUT_MS: '0' }, /IAM_TIMEOUT_MS must be an integer/],
+  [{ IAM_URL: 'https://iam.example.com', ...SERVICE_USER, IAM_MAX_CONCURRENT_VALIDATIONS: '0' }, /IAM_MAX_CONCURRENT_VALIDATIONS must be an integer/],
   [{ IAM_URL: 'https://iam.example.com', ...SERVICE_USER, IAM_CACHE_MAX_AGE_SECONDS: '0' }, /IAM_CACHE_MAX_AGE_SECONDS must be an integer/],
 ] as const) {
   test(`refused: ${Object.keys(env).join(', ')} -> ${message.source.slice(0, 40)}`, () => {
