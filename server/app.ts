@@ -9,6 +9,7 @@ import type { TokenVerifier } from './auth/verifier.ts';
 import { loadSpec } from './contract/spec.ts';
 import './http/locals.ts';
 import { DOCS_PATHS, docsRoutes } from './http/docs-routes.ts';
+import { type CorsOrigins, corsPolicy } from './http/cors.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { errors } from './http/errors.ts';
 import { onlyAt } from './http/exact-path-gate.ts';
@@ -33,6 +34,8 @@ export interface AppConfig {
   deleteRoles: readonly string[];
   /** Roles that may read (reader, member, admin). */
   readRoles: readonly string[];
+  /** Origins whose pages may call the API; undefined: no CORS headers. */
+  corsOrigins?: CorsOrigins | undefined;
 }
 
 export interface AppDeps {
@@ -62,8 +65,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(metrics.middleware);
   app.use(requestLogging(logger));
   app.use(checkRequestFraming());
-  app.use(exactPaths());
   const spec = loadSpec();
+  // Before the validator: a preflight (OPTIONS) is no operation of the spec.
+  if (config.corsOrigins !== undefined) app.use(corsPolicy(spec, config.corsOrigins));
+  app.use(exactPaths());
   app.use(contractValidator(spec, { validateResponses: config.validateResponses }));
   app.use(strictIntegers(spec));
   // After the validator, so that an unknown path or method is answered 404/405 as such.

@@ -1,6 +1,7 @@
 // Configuration from the environment, checked at start: a bad value stops the service
 // with a message that names the variable.
 import path from 'node:path';
+import type { CorsOrigins } from './http/cors.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http-server.ts';
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | ({ kind: 'postgres'; url: string } & PostgresPoolConfig);
@@ -33,6 +34,8 @@ export interface Config {
   deleteRoles: string[];
   readRoles: string[];
   http: HttpLimits;
+  /** Origins whose pages may call the API (CORS_ORIGINS); undefined: none (no CORS headers). */
+  corsOrigins: CorsOrigins | undefined;
   /** Longest a shutdown waits for requests in flight before it closes their connections. */
   shutdownTimeoutMs: number;
 }
@@ -69,8 +72,32 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     deleteRoles: roles(env, 'DELETE_ROLES', ['member', 'admin']),
     readRoles: roles(env, 'READ_ROLES', ['reader', 'member', 'admin']),
     http: httpLimits(env),
+    corsOrigins: corsOrigins(env, production),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
   };
+}
+
+/** CORS_ORIGINS: `*`, or exact origins (scheme, host and port, no path), comma-separated. */
+function corsOrigins(env: NodeJS.ProcessEnv, production: boolean): CorsOrigins | undefined {
+  const raw = nonEmpty(env, 'CORS_ORIGINS');
+  if (raw === undefined) return undefined;
+  if (raw === '*') {
+    if (production) throw new ConfigError('CORS_ORIGINS=* lets every web page call the API: list the origins in production, as https://console.example.com');
+    return '*';
+  }
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(`CORS_ORIGINS: "${origin}" is not an origin; write each as scheme://host[:port], as http://localhost:5173`);
+    }
+    return origin;
+  });
 }
 
 function httpLimits(env: NodeJS.ProcessEnv): HttpLimits {

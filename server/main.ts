@@ -66,7 +66,7 @@ const app = createApp({
   ...(accessKeys === undefined ? {} : { accessKeys }),
   logger,
   metrics,
-  config: { validateResponses: config.validateResponses, deleteRoles: config.deleteRoles, readRoles: config.readRoles },
+  config: { validateResponses: config.validateResponses, deleteRoles: config.deleteRoles, readRoles: config.readRoles, corsOrigins: config.corsOrigins },
 });
 const server = createHttpServer(app, logger, config.http);
 server.listen(config.port, config.host);
