@@ -152,13 +152,19 @@ function exampleRequestId(): string {
 }
 
 interface DocumentedCurl {
+  /** The curl as the README shows it. */
   command: string;
+  /** What runs: the block's variable assignments above it (`P=...`), then the curl. */
+  script: string;
   status: number;
   /** An error code, or the name of the example the body must be. */
   label: string | undefined;
 }
 
-/** The curls of the README's mock section, each with the answer its comment announces. */
+/**
+ * The curls of the README's mock section, each with the answer its comment announces. A block
+ * may set shell variables first (`P=http://...`, one a line), which its curls then use.
+ */
 function readmeCurls(): DocumentedCurl[] {
   const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
   const start = readme.indexOf('## Mock for frontend developers');
@@ -168,7 +174,13 @@ function readmeCurls(): DocumentedCurl[] {
   const curls: DocumentedCurl[] = [];
   for (const block of section.matchAll(/```sh\n([\s\S]*?)```/g)) {
     const lines = (block[1] as string).split('\n');
+    const assignments: string[] = [];
     for (let i = 0; i < lines.length; i += 1) {
+      const assignment = /^([A-Za-z_][A-Za-z0-9_]*=\S+)/.exec(lines[i] as string);
+      if (assignment !== null) {
+        assignments.push(assignment[1] as string);
+        continue;
+      }
       const comment = /^# (\d{3})(?: ([A-Za-z0-9.]+))?:/.exec(lines[i] as string);
       if (comment === null) continue;
       let command = '';
@@ -178,7 +190,7 @@ function readmeCurls(): DocumentedCurl[] {
         if (!line.endsWith('\\')) break;
       }
       assert.match(command, /^curl /, `the line after "${comment[0]}" is not a curl`);
-      curls.push({ command, status: Number(comment[1]), label: comment[2] });
+      curls.push({ command, script: [...assignments, command].join('; '), status: Number(comment[1]), label: comment[2] });
     }
   }
   return curls;
@@ -195,12 +207,12 @@ describe('the README\'s mock section', () => {
     }
     for (const example of ['backupsPage', 'emptyPage', 'availableBackup']) assert.ok(labels.has(example), `no curl for ${example}`);
     assert.ok(curls.some((curl) => curl.status === 204), 'no curl for the 204');
-    assert.ok(curls.every((curl) => curl.command.includes('http://127.0.0.1:4010/')), 'every curl targets npm run mock');
+    assert.ok(curls.every((curl) => curl.script.includes('http://127.0.0.1:4010/')), 'every curl targets npm run mock');
   });
 
   for (const curl of curls) {
-    test(`${curl.status}${curl.label === undefined ? '' : ` ${curl.label}`}: ${curl.command.replace(/\s+http.*$/, '')}`, async () => {
-      const command = curl.command.replaceAll('http://127.0.0.1:4010', mock.url);
+    test(`${curl.status}${curl.label === undefined ? '' : ` ${curl.label}`}: ${curl.command.replace(/\s+(http|\$)\S*$/, '')}`, async () => {
+      const command = curl.script.replaceAll('http://127.0.0.1:4010', mock.url);
       const { stdout } = await run('sh', ['-c', command], { timeout: 30_000 });
       const [head = '', body = ''] = stdout.split(/\r?\n\r?\n/, 2);
       const status = Number(/^HTTP\/[\d.]+ (\d{3})/.exec(head)?.[1]);
