@@ -23,8 +23,6 @@ export const STATEMENTS = {
   wasDeleted: 'SELECT 1 FROM deletion_audit WHERE backup_id = ? LIMIT 1',
   /** Params: backupValues(backup). An id already stored is left as it is. */
   insertBackup: `INSERT INTO backups (${COLUMNS}) VALUES (${placeholders(BACKUP_COLUMNS.length)}) ON CONFLICT (id) DO NOTHING`,
-  /** Params: status, id. */
-  setStatus: 'UPDATE backups SET status = ? WHERE id = ?',
   anyBackup: 'SELECT 1 FROM backups LIMIT 1',
   anyDeletion: 'SELECT 1 FROM deletion_audit LIMIT 1',
   /** Params: backup_id, project_id. The last state of a deleted backup (a marker may name one). */

@@ -1,172 +1,146 @@
-// The embedded store: one SQLite file (better-sqlite3, WAL). Statements are prepared once;
-// each delete runs in an IMMEDIATE transaction, so the check and the delete cannot be split
-// by another connection, in this process or another. Two things keep writes cheap on the
-// event loop: the WAL is checkpointed (with its fsync) by a second connection in a worker
-// thread, and the deletes that arrive in one turn of the event loop share one commit.
-import { once } from 'node:events';
+// The embedded store: one SQLite file (better-sqlite3, WAL), running backup-store.ts's
+// sequences synchronously. Statements are prepared once; each write runs in an IMMEDIATE
+// transaction, so a check and the write it guards cannot be split by another connection, in
+// this process or another. Two things keep writes cheap on the event loop: the WAL is
+// checkpointed (with its fsync) by a second connection in a worker thread, and the deletes
+// that arrive in one turn of the event loop share one commit.
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { BackupDetail, BackupStatus, ListBackupsQuery } from '../contract/types.ts';
-import { decideDeletion } from '../domain/deletion.ts';
-import { type BackupRow, fromRow } from './backup-row.ts';
-import { filterSql, pageSql, sortOrder, sortValueOf, type SqlDialect } from './list-query.ts';
-import { MIGRATIONS, MIGRATIONS_TABLE_SQL, RECORD_MIGRATION_SQL, migrationSql } from './migrations.ts';
-import { COLUMNS, STATEMENTS, auditTrailSql, auditValues, backupValues, countSql } from './sql.ts';
-import type { AuditRecord, BackupStore, DeleteOutcome, DeletionActor, ListOutcome } from './store.ts';
+import { type Query, SqlBackupStore, type Steps, type StoreDialect, type TransactionKind, migrateSteps, runSteps } from './backup-store.ts';
+import type { CheckpointWorkerData } from './checkpoint-worker.ts';
+import { STATEMENTS } from './sql.ts';
 
-const DIALECT: SqlDialect = { contains: (column) => `instr(${column}, ?) > 0` };
+export type { CheckpointWorkerData } from './checkpoint-worker.ts';
+
+const DIALECT: StoreDialect = {
+  migrations: 'sqlite',
+  contains: (column) => `instr(${column}, ?) > 0`,
+  // The IMMEDIATE transaction already holds the database's write lock.
+  findForDelete: STATEMENTS.findBackup,
+  // Kept by the triggers of migration 2.
+  projectCount: STATEMENTS.projectCount,
+};
 
 /** SQLite's own default, used again if the checkpoint worker is lost. */
 const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
-
-export interface CheckpointWorkerData {
-  /** The database file. */
-  file: string;
-  /** Where better-sqlite3 is, for the worker's require(). */
-  driver: string;
-  intervalMs: number;
-  /** Past this size the serving connection finishes a checkpoint itself. */
-  walLimitBytes: number;
-}
 
 export interface CheckpointOptions {
   /** How often the worker checkpoints (default 200 ms). */
   intervalMs?: number;
   /** The WAL size past which the serving connection finishes a checkpoint itself, and the size a WAL starting over is cut back to (default 32 MiB). */
   walLimitBytes?: number;
-  /** Starts the worker thread (default: the one below); a different one is for tests. */
+  /** Starts the worker thread (default: startCheckpointWorker); a different one is for tests. */
   startWorker?: (data: CheckpointWorkerData) => Worker;
 }
 
-/**
- * The checkpoint worker, plain CommonJS so that it runs the same under tsx and compiled.
- * PASSIVE copies what it can from the WAL into the database (and syncs it) without waiting
- * for anyone; then the worker reports the WAL's size. The WAL starts over from its beginning
- * only when a write finds all of it copied, which never happens while writes keep coming
- * faster than a checkpoint ends: past the limit, the serving connection copies the few
- * frames written since, between two transactions (#onWalReport). A busy database is tried
- * again next time; any other error ends the worker.
- */
-const CHECKPOINT_WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { statSync } = require('node:fs');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file);
-const walBytes = () => { try { return statSync(workerData.file + '-wal').size; } catch { return 0; } };
-let stopped = false;
-let passes = 0;
-const checkpoint = () => {
-  if (stopped) return;
-  try { db.pragma('wal_checkpoint(PASSIVE)'); }
-  catch (error) { if (error.code !== 'SQLITE_BUSY' && error.code !== 'SQLITE_LOCKED') throw error; }
-  const bytes = walBytes();
-  // Past the limit, passes follow at once: each has fewer new frames to copy than the one
-  // before, so what is left for the serving connection is small.
-  if (bytes > workerData.walLimitBytes && ++passes < 4) return void setImmediate(checkpoint);
-  passes = 0;
-  parentPort.postMessage(bytes);
-};
-const timer = setInterval(checkpoint, workerData.intervalMs);
-parentPort.on('message', () => { stopped = true; clearInterval(timer); db.close(); parentPort.close(); });
-`;
+/** This module runs compiled (dist/, as `npm start` runs it) or as TypeScript under tsx (tests, scripts). */
+const FROM_SOURCES = !import.meta.url.endsWith('.js');
+const WORKER_FILE = new URL(FROM_SOURCES ? './checkpoint-worker.ts' : './checkpoint-worker.js', import.meta.url);
 
-function startCheckpointWorker(data: CheckpointWorkerData): Worker {
-  // No tsx loader (execArgv) and a small heap: the worker only runs the code above.
-  return new Worker(CHECKPOINT_WORKER_SOURCE, {
+/** The worker of checkpoint-worker.ts, next to this module, with a small heap. */
+export function startCheckpointWorker(data: CheckpointWorkerData): Worker {
+  const options = { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 } };
+  if (!FROM_SOURCES) return new Worker(WORKER_FILE, { ...options, execArgv: [] });
+  // A worker's entry in this "type": "module" package is loaded as ESM without the parent's
+  // hooks, and Node 20 ignores --import in a worker's execArgv: the TypeScript is require()d
+  // through tsx's require hook instead (which fits in the same heap).
+  return new Worker(`require(${JSON.stringify(fileURLToPath(WORKER_FILE))})`, {
+    ...options,
     eval: true,
-    workerData: data,
-    execArgv: [],
-    resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
+    execArgv: ['--require', createRequire(import.meta.url).resolve('tsx/cjs')],
   });
 }
 
-interface AuditRow extends Omit<AuditRecord, 'backup'> {
-  backup: string;
-}
-
 interface PendingDelete {
-  projectId: string;
-  backupId: string;
-  actor: DeletionActor;
-  resolve: (outcome: DeleteOutcome) => void;
+  steps: Steps<unknown>;
+  resolve: (outcome: unknown) => void;
   reject: (error: unknown) => void;
 }
 
-export class SqliteBackupStore implements BackupStore {
+export class SqliteBackupStore extends SqlBackupStore {
   readonly #db: Database.Database;
-  readonly #now: () => Date;
-  readonly #statements;
-  readonly #deleteTransaction;
-  readonly #groupTransaction;
-  readonly #listTransaction;
-  /** Listing and audit statements vary with their filters and sort (a few thousand shapes at most); each is prepared once. */
+  /** Every statement run, prepared once: the fixed ones, and listing and audit shapes (a few thousand at most). */
   readonly #prepared = new Map<string, Database.Statement<unknown[]>>();
+  /** Runs a sequence in a transaction: called inside another, in a savepoint of it. */
+  readonly #transaction;
+  readonly #groupTransaction;
   /** Deletes waiting for the commit of this turn of the event loop. */
   #pending: PendingDelete[] = [];
   #checkpointWorker: Worker | undefined;
   #closing = false;
 
   constructor(file: string, options: { now?: () => Date; checkpoints?: CheckpointOptions } = {}) {
+    super(DIALECT, options.now);
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.#db = new Database(file);
-    this.#now = options.now ?? (() => new Date());
     // WAL lets readers run beside the writer; NORMAL syncs at checkpoints, which in WAL
     // mode keeps the database consistent on any crash (a power cut may lose the last commits).
     const journalMode = this.#db.pragma('journal_mode = WAL', { simple: true });
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('busy_timeout = 5000');
     this.#db.pragma('foreign_keys = ON');
-    migrate(this.#db);
-    if (journalMode === 'wal') this.#startCheckpoints(path.resolve(file), options.checkpoints ?? {});
 
-    this.#statements = {
-      find: this.#db.prepare<[string, string], BackupRow>(STATEMENTS.findBackup),
-      delete: this.#db.prepare<[string, string]>(STATEMENTS.deleteBackup),
-      audit: this.#db.prepare<unknown[]>(STATEMENTS.insertAudit),
-      insert: this.#db.prepare<unknown[]>(STATEMENTS.insertBackup),
-      wasDeleted: this.#db.prepare<[string]>(STATEMENTS.wasDeleted),
-      setStatus: this.#db.prepare<[string, string]>(STATEMENTS.setStatus),
-      anyBackup: this.#db.prepare(STATEMENTS.anyBackup),
-      anyDeletion: this.#db.prepare(STATEMENTS.anyDeletion),
-      lastDeletedState: this.#db.prepare<[string, string], { backup: string }>(STATEMENTS.lastDeletedState),
-      ping: this.#db.prepare(STATEMENTS.ping),
-    };
-    this.#deleteTransaction = this.#db.transaction((projectId: string, backupId: string, actor: DeletionActor): DeleteOutcome => {
-      const row = this.#statements.find.get(backupId, projectId);
-      const decision = decideDeletion(row === undefined ? undefined : fromRow(row));
-      if (decision.verdict !== 'delete') return decision;
-      if (this.#statements.delete.run(backupId, projectId).changes !== 1) {
-        // Cannot happen inside an IMMEDIATE transaction; if it ever did, nothing is deleted.
-        throw new Error(`backup ${backupId} changed between check and delete`);
-      }
-      this.#statements.audit.run(...auditValues(decision.backup, actor, this.#now()));
-      return { verdict: 'deleted', backup: decision.backup };
-    });
+    this.#transaction = this.#db.transaction((steps: Steps<unknown>) => runSteps(steps, this.#execute));
     this.#groupTransaction = this.#db.transaction((group: PendingDelete[]) =>
-      group.map((pending): { outcome: DeleteOutcome } | { error: unknown } => {
+      group.map((pending): { outcome: unknown } | { error: unknown } => {
         // Nested: a savepoint each, so a delete that fails is undone alone.
         try {
-          return { outcome: this.#deleteTransaction(pending.projectId, pending.backupId, pending.actor) };
+          return { outcome: this.#transaction(pending.steps) };
         } catch (error) {
           return { error };
         }
       }),
     );
-    this.#listTransaction = this.#db.transaction((projectId: string, query: ListBackupsQuery) => this.#list(projectId, query));
+    // Inside the write lock, so two processes starting at once apply each migration once.
+    this.#transaction.immediate(migrateSteps(DIALECT.migrations));
+    if (journalMode === 'wal') this.#startCheckpoints(path.resolve(file), options.checkpoints ?? {});
   }
 
-  /**
-   * Queued until the event loop has taken in what arrived in this turn; then all of them
-   * are committed together (#commitPending). Each caller still gets its own outcome.
-   */
-  deleteBackup(projectId: string, backupId: string, actor: DeletionActor): Promise<DeleteOutcome> {
-    return new Promise((resolve, reject) => {
-      if (this.#pending.push({ projectId, backupId, actor, resolve, reject }) === 1) setImmediate(() => this.#commitPending());
-    });
+  protected override run<T>(kind: TransactionKind, steps: Steps<T>): Promise<T> {
+    if (kind === 'delete') {
+      // Queued until the event loop has taken in what arrived in this turn; then all of them
+      // are committed together (#commitPending). Each caller still gets its own outcome.
+      return new Promise<T>((resolve, reject) => {
+        if (this.#pending.push({ steps, resolve: resolve as (outcome: unknown) => void, reject }) === 1) setImmediate(() => this.#commitPending());
+      });
+    }
+    try {
+      switch (kind) {
+        case 'read':
+          return Promise.resolve(runSteps(steps, this.#execute));
+        case 'snapshot':
+          // A read transaction, so the marker, the page and the count see the same snapshot.
+          return Promise.resolve(this.#transaction.deferred(steps) as T);
+        case 'write':
+        case 'migrate':
+          // The write lock from the start: a check and the write it guards are one step.
+          return Promise.resolve(this.#transaction.immediate(steps) as T);
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
+
+  readonly #execute = (query: Query): unknown => {
+    if (query.kind === 'exec') return void this.#db.exec(query.sql);
+    let statement = this.#prepared.get(query.sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare<unknown[]>(query.sql);
+      this.#prepared.set(query.sql, statement);
+    }
+    switch (query.kind) {
+      case 'get':
+        return statement.get(query.params);
+      case 'all':
+        return statement.all(query.params);
+      case 'run':
+        return statement.run(query.params).changes;
+    }
+  };
 
   /**
    * One IMMEDIATE transaction for the waiting deletes, each in a savepoint with its audit
@@ -180,13 +154,13 @@ export class SqliteBackupStore implements BackupStore {
     if (group.length === 1) {
       const only = group[0]!;
       try {
-        only.resolve(this.#deleteTransaction.immediate(only.projectId, only.backupId, only.actor));
+        only.resolve(this.#transaction.immediate(only.steps));
       } catch (error) {
         only.reject(error);
       }
       return;
     }
-    let results: ({ outcome: DeleteOutcome } | { error: unknown })[];
+    let results: ({ outcome: unknown } | { error: unknown })[];
     try {
       results = this.#groupTransaction.immediate(group);
     } catch (error) {
@@ -204,7 +178,7 @@ export class SqliteBackupStore implements BackupStore {
   #startCheckpoints(file: string, options: CheckpointOptions): void {
     const start = options.startWorker ?? startCheckpointWorker;
     const walLimitBytes = options.walLimitBytes ?? 32 * 1024 * 1024;
-    const worker = start({ file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: options.intervalMs ?? 200, walLimitBytes });
+    const worker = start({ file, intervalMs: options.intervalMs ?? 200, walLimitBytes });
     this.#db.pragma('wal_autocheckpoint = 0');
     // A WAL that starts over is cut back to this size, so one burst does not leave it large.
     this.#db.pragma(`journal_size_limit = ${walLimitBytes}`);
@@ -228,79 +202,14 @@ export class SqliteBackupStore implements BackupStore {
     return this.#checkpointWorker === undefined ? 'connection' : 'worker';
   }
 
-  async getBackup(projectId: string, backupId: string): Promise<BackupDetail | undefined> {
-    const row = this.#statements.find.get(backupId, projectId);
-    return row === undefined ? undefined : fromRow(row);
-  }
-
-  async listBackups(projectId: string, query: ListBackupsQuery): Promise<ListOutcome> {
-    return this.#listTransaction.deferred(projectId, query);
-  }
-
-  #prepare<Row>(text: string): Database.Statement<unknown[], Row> {
-    let statement = this.#prepared.get(text);
-    if (statement === undefined) {
-      statement = this.#db.prepare<unknown[]>(text);
-      this.#prepared.set(text, statement);
-    }
-    return statement as Database.Statement<unknown[], Row>;
-  }
-
-  /** One read transaction, so the page and the count see the same snapshot. */
-  #list(projectId: string, query: ListBackupsQuery): ListOutcome {
-    let after: { sortValue: unknown; id: string } | undefined;
-    if (query.marker !== undefined) {
-      const marker = this.#markerBackup(projectId, query.marker);
-      if (marker === undefined) return { ok: false, reason: 'unknown_marker' };
-      after = { sortValue: sortValueOf(sortOrder(query.sort), marker), id: marker.id };
-    }
-    const page = pageSql(DIALECT, COLUMNS, projectId, query, after);
-    const rows = this.#prepare<BackupRow>(page.text).all(...page.params);
-    const filters = filterSql(DIALECT, projectId, query);
-    // Filtered on the project alone, the count is the row migration 2's triggers keep.
-    const count = filters.params.length === 1 ? { text: STATEMENTS.projectCount, params: [projectId] } : countSql(filters);
-    const { count: total } = this.#prepare<{ count: number }>(count.text).get(...count.params)!;
-    return { ok: true, backups: rows.map(fromRow), count: total };
-  }
-
-  /** A marker may name a backup deleted since the previous page: its last state is in the audit trail. */
-  #markerBackup(projectId: string, id: string): BackupDetail | undefined {
-    const row = this.#statements.find.get(id, projectId);
-    if (row !== undefined) return fromRow(row);
-    const deleted = this.#statements.lastDeletedState.get(id, projectId);
-    return deleted === undefined ? undefined : (JSON.parse(deleted.backup) as BackupDetail);
-  }
-
-  async addBackups(backups: readonly BackupDetail[]): Promise<number> {
-    const add = (b: BackupDetail) => (this.#statements.wasDeleted.get(b.id) === undefined ? this.#statements.insert.run(...backupValues(b)).changes : 0);
-    return this.#db.transaction(() => backups.reduce((added, b) => added + add(b), 0)).immediate();
-  }
-
-  async setStatus(backupId: string, status: BackupStatus): Promise<boolean> {
-    return this.#statements.setStatus.run(status, backupId).changes === 1;
-  }
-
-  async isPristine(): Promise<boolean> {
-    return this.#statements.anyBackup.get() === undefined && this.#statements.anyDeletion.get() === undefined;
-  }
-
-  async auditTrail(filter: { projectId?: string; backupId?: string } = {}): Promise<AuditRecord[]> {
-    const query = auditTrailSql(filter);
-    const rows = this.#prepare<AuditRow>(query.text).all(...query.params);
-    return rows.map((r) => ({ ...r, backup: JSON.parse(r.backup) as BackupDetail }));
-  }
-
-  async ping(): Promise<void> {
-    this.#statements.ping.get();
-  }
-
   async close(): Promise<void> {
     this.#closing = true;
     this.#commitPending();
     const worker = this.#checkpointWorker;
     if (worker !== undefined) {
       // The worker closes its connection first, so this one is the last and leaves no WAL behind.
-      const exited = once(worker, 'exit');
+      // Only 'exit' is waited for: an error of the worker (answered in #startCheckpoints) must not fail the close.
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
       worker.ref();
       worker.postMessage('stop');
       // A worker stuck in a checkpoint is not waited for long: its connection ends with it.
@@ -309,18 +218,5 @@ export class SqliteBackupStore implements BackupStore {
       clearTimeout(stuck);
     }
     if (this.#db.open) this.#db.close();
-  }
-}
-
-function migrate(db: Database.Database): void {
-  db.exec(MIGRATIONS_TABLE_SQL);
-  const isApplied = db.prepare<[number], { version: number }>('SELECT version FROM schema_migrations WHERE version = ?');
-  for (const migration of MIGRATIONS) {
-    // Checked inside the write lock, so two processes starting at once apply it once.
-    db.transaction(() => {
-      if (isApplied.get(migration.version) !== undefined) return;
-      db.exec(migrationSql(migration, 'sqlite'));
-      db.prepare(RECORD_MIGRATION_SQL).run(migration.version, new Date().toISOString());
-    }).immediate();
   }
 }

@@ -40,8 +40,6 @@ export interface BackupStore {
    * are, and a deleted backup stays deleted); returns how many were added.
    */
   addBackups(backups: readonly BackupDetail[]): Promise<number>;
-  /** Moves a backup to another status, as the backup engine does; false when there is no such backup. */
-  setStatus(backupId: string, status: BackupStatus): Promise<boolean>;
   /** True when nothing was ever stored: no backups and no deletions. */
   isPristine(): Promise<boolean>;
   auditTrail(filter?: { projectId?: string; backupId?: string }): Promise<AuditRecord[]>;

@@ -8,6 +8,7 @@ import type { BackupDetail } from '../../server/contract/types.ts';
 import { DEMO_TOKENS } from '../../server/demo/demo.ts';
 import { MIGRATIONS } from '../../server/store/migrations.ts';
 import { PostgresBackupStore } from '../../server/store/postgres-store.ts';
+import { type BackupEngine, postgresBackupEngine } from '../support/backup-engine.ts';
 import { type Reply, backupUrl, call } from '../support/http.ts';
 import { PostgresCluster, postgresUnavailable, withClient } from '../support/postgres.ts';
 import { type RunningProcess, startServerProcess, waitFor } from '../support/processes.ts';
@@ -21,6 +22,7 @@ describe('several instances on one PostgreSQL database', { skip: postgresUnavail
   let cluster: PostgresCluster;
   let databaseUrl: string;
   let store: PostgresBackupStore;
+  let engine: BackupEngine;
   const servers: RunningProcess[] = [];
 
   before(async () => {
@@ -36,10 +38,12 @@ describe('several instances on one PostgreSQL database', { skip: postgresUnavail
     if (failed !== undefined) throw failed.reason;
     // The test's own connection plays the backup engine.
     store = await PostgresBackupStore.open(databaseUrl);
+    engine = postgresBackupEngine(databaseUrl);
   });
 
   after(async () => {
     await Promise.allSettled(servers.map((server) => server.stop()));
+    await engine?.close();
     await store?.close();
     await cluster?.destroy();
   });
@@ -136,7 +140,7 @@ describe('several instances on one PostgreSQL database', { skip: postgresUnavail
     const backups = await Promise.all(Array.from({ length: 12 }, () => addBackup()));
     const races = await Promise.all(
       backups.map(async (backup, i) => {
-        const [reply, statusSet] = await Promise.all([del(i, backup.id), store.setStatus(backup.id, 'protecting')]);
+        const [reply, statusSet] = await Promise.all([del(i, backup.id), engine.setStatus(backup.id, 'protecting')]);
         return { backup, reply, statusSet };
       }),
     );

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_BACKUPS, DEMO_PROJECT, DEMO_TOKENS } from '../../server/demo/demo.ts';
-import { SqliteBackupStore } from '../../server/store/sqlite-store.ts';
+import { sqliteBackupEngine } from '../support/backup-engine.ts';
 import { deleteBackup } from '../support/http.ts';
 import { type TestServer, demoBackups, startTestServer } from '../support/test-server.ts';
 
@@ -53,7 +53,7 @@ describe('atomic delete', () => {
   it('never deletes a backup moved to a running state by another connection meanwhile', async () => {
     // A second connection to the same file plays the backup engine, flipping states while
     // deletes run. Every 204 must come from a backup that was deletable at that moment.
-    const engine = new SqliteBackupStore(server.dbFile);
+    const engine = sqliteBackupEngine(server.dbFile);
     const ids = Array.from({ length: 40 }, (_, i) => `0bad0000-0000-4000-8000-${String(i).padStart(12, '0')}`);
     const template = demoBackups()[0]!;
     await server.store.addBackups(ids.map((id) => ({ ...template, id, status: 'available' as const })));

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_BACKUPS, DEMO_OTHER_PROJECT, DEMO_PROJECT, DEMO_TOKENS } from '../../server/demo/demo.ts';
+import { sqliteBackupEngine } from '../support/backup-engine.ts';
 import { type Reply, deleteBackup, showBackup } from '../support/http.ts';
 import { type TestServer, inEachAppMode, startTestServer } from '../support/test-server.ts';
 
@@ -72,10 +73,15 @@ inEachAppMode((mode) => {
     });
 
     it('checks busy before image: a busy image-registered backup gives CSBS.2003', async () => {
-      await server.store.setStatus(DEMO_BACKUPS.registeredAsImage, 'restoring');
-      assertError(await deleteBackup(server.url, DEMO_BACKUPS.registeredAsImage), 400, 'CSBS.2003');
-      await server.store.setStatus(DEMO_BACKUPS.registeredAsImage, 'available');
-      assertError(await deleteBackup(server.url, DEMO_BACKUPS.registeredAsImage), 400, '6201');
+      const engine = sqliteBackupEngine(server.dbFile);
+      try {
+        await engine.setStatus(DEMO_BACKUPS.registeredAsImage, 'restoring');
+        assertError(await deleteBackup(server.url, DEMO_BACKUPS.registeredAsImage), 400, 'CSBS.2003');
+        await engine.setStatus(DEMO_BACKUPS.registeredAsImage, 'available');
+        assertError(await deleteBackup(server.url, DEMO_BACKUPS.registeredAsImage), 400, '6201');
+      } finally {
+        await engine.close();
+      }
     });
 
     it('lets an admin delete', async () => {

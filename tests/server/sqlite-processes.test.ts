@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { BackupDetail } from '../../server/contract/types.ts';
 import { DEMO_PROJECT } from '../../server/demo/demo.ts';
 import { SqliteBackupStore } from '../../server/store/sqlite-store.ts';
+import { type BackupEngine, sqliteBackupEngine } from '../support/backup-engine.ts';
 import { deleteBackup } from '../support/http.ts';
 import { type RunningProcess, startServerProcess } from '../support/processes.ts';
 import { demoBackups } from '../support/test-server.ts';
@@ -17,6 +18,7 @@ describe('three service processes on one SQLite file', () => {
   let dir: string;
   let database: string;
   let engine: SqliteBackupStore;
+  let backupEngine: BackupEngine;
   let servers: RunningProcess[] = [];
   const template = demoBackups()[0] as BackupDetail;
   const backup = (n: number, prefix: string): BackupDetail => ({ ...template, id: `${prefix}-0000-4000-8000-${String(n).padStart(12, '0')}`, status: 'available' });
@@ -26,10 +28,12 @@ describe('three service processes on one SQLite file', () => {
     database = path.join(dir, 'backups.sqlite');
     // The test's own connection plays the backup engine; it also creates the schema.
     engine = new SqliteBackupStore(database);
+    backupEngine = sqliteBackupEngine(database);
     servers = await Promise.all([1, 2, 3].map(() => startServerProcess({ DATABASE_URL: database })));
   });
   after(async () => {
     await Promise.all(servers.map((s) => s.stop()));
+    await backupEngine.close();
     await engine.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -52,7 +56,7 @@ describe('three service processes on one SQLite file', () => {
     const deletes = targets.map((t, i) => deleteBackup(servers[i % servers.length]!.url, t.id));
     // Flip every other backup while the deletes are in flight.
     for (const [i, t] of targets.entries()) {
-      if (i % 2 === 0) await engine.setStatus(t.id, 'protecting');
+      if (i % 2 === 0) await backupEngine.setStatus(t.id, 'protecting');
       if (i % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     const replies = await Promise.all(deletes);

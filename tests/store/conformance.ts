@@ -8,13 +8,17 @@ import type { BackupDetail, BackupStatus, ListBackupsQuery } from '../../server/
 import { DEMO_BACKUPS, DEMO_OTHER_PROJECT, DEMO_PROJECT } from '../../server/demo/demo.ts';
 import { BUSY_STATUSES } from '../../server/domain/deletion.ts';
 import type { BackupStore, DeletionActor } from '../../server/store/store.ts';
+import type { BackupEngine } from '../support/backup-engine.ts';
 import { demoBackups } from '../support/test-server.ts';
 import { SORT_FIELDS, VAULT_B, makeBackup, modelOrder, varietyOfBackups } from './fixtures.ts';
 
 /** A store implementation under test. */
 export interface StoreTarget {
-  /** A new, empty database; `open` opens a store on it, again after a close too. */
-  freshDatabase(): Promise<{ open(options?: { now?: () => Date }): Promise<BackupStore> }>;
+  /**
+   * A new, empty database; `open` opens a store on it, again after a close too; `engine`
+   * connects the backup engine to it (once a store has created the schema).
+   */
+  freshDatabase(): Promise<{ open(options?: { now?: () => Date }): Promise<BackupStore>; engine(): BackupEngine }>;
 }
 
 const PROJECT = DEMO_PROJECT;
@@ -24,11 +28,23 @@ const NOW = new Date('2026-11-12T10:11:12.345Z');
 export function storeConformance(target: StoreTarget): void {
   /** A store on a fresh database holding `backups`, closed when the test ends. */
   async function storeWith(t: TestContext, backups: readonly BackupDetail[] = []): Promise<BackupStore> {
+    return (await openStore(t, backups)).store;
+  }
+
+  /** The same, with the backup engine connected to its database. */
+  async function storeAndEngine(t: TestContext, backups: readonly BackupDetail[] = []): Promise<{ store: BackupStore; engine: BackupEngine }> {
+    const { database, store } = await openStore(t, backups);
+    const engine = database.engine();
+    t.after(() => engine.close());
+    return { store, engine };
+  }
+
+  async function openStore(t: TestContext, backups: readonly BackupDetail[]) {
     const database = await target.freshDatabase();
     const store = await database.open({ now: () => NOW });
     t.after(() => store.close());
     if (backups.length > 0) assert.equal(await store.addBackups(backups), backups.length);
-    return store;
+    return { database, store };
   }
 
   async function listAll(store: BackupStore, query: ListBackupsQuery = {}): Promise<BackupDetail[]> {
@@ -98,12 +114,12 @@ export function storeConformance(target: StoreTarget): void {
       assert.deepEqual(ids((await store.auditTrail()).map((r) => r.backup)), [backup.id]);
     });
 
-    test('decides on the status the backup has now (setStatus)', async (t) => {
+    test('decides on the status the backup has now, as the backup engine set it', async (t) => {
       const backup = makeBackup();
-      const store = await storeWith(t, [backup]);
-      assert.equal(await store.setStatus(backup.id, 'protecting'), true);
+      const { store, engine } = await storeAndEngine(t, [backup]);
+      assert.equal(await engine.setStatus(backup.id, 'protecting'), true);
       assert.deepEqual(await store.deleteBackup(PROJECT, backup.id, ACTOR), { verdict: 'busy', status: 'protecting' });
-      assert.equal(await store.setStatus(backup.id, 'error'), true);
+      assert.equal(await engine.setStatus(backup.id, 'error'), true);
       assert.deepEqual(await store.deleteBackup(PROJECT, backup.id, ACTOR), { verdict: 'deleted', backup: { ...backup, status: 'error' } });
       const [record] = await store.auditTrail({ backupId: backup.id });
       assert.equal(record?.last_status, 'error');
@@ -356,13 +372,13 @@ export function storeConformance(target: StoreTarget): void {
     });
   });
 
-  describe('setStatus', () => {
-    test('moves a stored backup to another status, and is false for an unknown id', async (t) => {
+  describe('status changes by the backup engine', () => {
+    test('are what the store reads next; an unknown id changes nothing', async (t) => {
       const backup = makeBackup();
-      const store = await storeWith(t, [backup]);
-      assert.equal(await store.setStatus(backup.id, 'waiting_restore'), true);
+      const { store, engine } = await storeAndEngine(t, [backup]);
+      assert.equal(await engine.setStatus(backup.id, 'waiting_restore'), true);
       assert.deepEqual(await store.getBackup(PROJECT, backup.id), { ...backup, status: 'waiting_restore' });
-      assert.equal(await store.setStatus(randomUUID(), 'available'), false);
+      assert.equal(await engine.setStatus(randomUUID(), 'available'), false);
     });
   });
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MIGRATIONS } from '../../server/store/migrations.ts';
 import { PostgresBackupStore } from '../../server/store/postgres-store.ts';
+import { postgresBackupEngine } from '../support/backup-engine.ts';
 import { PostgresCluster, postgresUnavailable, withClient } from '../support/postgres.ts';
 import { storeConformance } from './conformance.ts';
 
@@ -20,7 +21,7 @@ describe('PostgreSQL store', { skip: postgresUnavailable() }, () => {
   storeConformance({
     async freshDatabase() {
       const url = await cluster.createDatabase();
-      return { open: (options) => PostgresBackupStore.open(url, options) };
+      return { open: (options) => PostgresBackupStore.open(url, options), engine: () => postgresBackupEngine(url) };
     },
   });
 

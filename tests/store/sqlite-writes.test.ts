@@ -11,7 +11,8 @@ import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promi
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { DEMO_PROJECT } from '../../server/demo/demo.ts';
-import { SqliteBackupStore } from '../../server/store/sqlite-store.ts';
+import { type CheckpointWorkerData, SqliteBackupStore } from '../../server/store/sqlite-store.ts';
+import { sqliteBackupEngine } from '../support/backup-engine.ts';
 import { makeBackup } from './fixtures.ts';
 
 const ACTOR = { userId: 'u-1', userName: 'tester', requestId: 'req-1' };
@@ -96,7 +97,8 @@ describe('SQLite store writes', () => {
 
   test('the worker checkpoints the WAL and it is cut back to its limit; close() stops the worker and leaves no WAL', async (t) => {
     const backups = Array.from({ length: 3000 }, () => makeBackup());
-    const touch = (store: SqliteBackupStore) => void store.setStatus(backups[0]!.id, 'error');
+    // A write on the store's own connection, whose journal_size_limit cuts a WAL starting over back.
+    const touch = (store: SqliteBackupStore) => void store.addBackups([makeBackup()]);
     // The same writes with a worker that never checkpoints: the WAL keeps every frame, however long.
     const unchecked = newFile();
     const idle = new SqliteBackupStore(unchecked, { checkpoints: { startWorker: () => new Worker('setInterval(() => {}, 60_000)', { eval: true }) } });
@@ -127,6 +129,36 @@ describe('SQLite store writes', () => {
     assert.equal(store.checkpointedBy, 'connection');
   });
 
+  // `npm start` runs the compiled build, which starts the compiled worker; the tests run the
+  // sources under tsx, which start the TypeScript one. Both must checkpoint.
+  for (const [from, module] of [
+    ['the TypeScript sources', '../../server/store/sqlite-store.ts'],
+    ['the compiled build (npm run build)', '../../dist/server/store/sqlite-store.js'],
+  ] as const) {
+    test(`the checkpoint worker runs from ${from}`, async (t) => {
+      const url = new URL(module, import.meta.url);
+      assert.ok(existsSync(new URL('checkpoint-worker.js', url)) || module.endsWith('.ts'), 'no compiled worker: npm run build');
+      const { SqliteBackupStore: Store, startCheckpointWorker } = (await import(url.href)) as typeof import('../../server/store/sqlite-store.ts');
+      const file = newFile();
+      let reports = 0;
+      const limit = 256 * 1024;
+      const startWorker = (data: CheckpointWorkerData) => startCheckpointWorker(data).on('message', () => reports++);
+      const store = new Store(file, { checkpoints: { intervalMs: 20, walLimitBytes: limit, startWorker } });
+      t.after(() => store.close());
+      await store.addBackups(Array.from({ length: 2000 }, () => makeBackup()));
+      assert.ok(walBytes(file) > 4 * limit, `the WAL holds ${walBytes(file)} bytes`);
+      await eventually(() => reports > 0, 'the worker never reported a checkpoint');
+      // Only a checkpoint that copied the whole WAL lets the next write start it over.
+      await eventually(() => {
+        void store.addBackups([makeBackup()]);
+        return walBytes(file) <= limit;
+      }, `WAL still ${walBytes(file)} bytes`);
+      assert.equal(store.checkpointedBy, 'worker');
+      await store.close();
+      assert.equal(existsSync(`${file}-wal`), false, 'the worker closed its connection when told to stop');
+    });
+  }
+
   test('a checkpoint worker that dies: the serving connection checkpoints again and the WAL stays bounded', async (t) => {
     const file = newFile();
     const store = new SqliteBackupStore(file, {
@@ -149,7 +181,9 @@ describe('SQLite store writes', () => {
     const theirs = Array.from({ length: 3 }, () => makeBackup({ project_id: 'f'.repeat(32) }));
     await store.addBackups([...mine, ...theirs]);
     await store.deleteBackup(DEMO_PROJECT, mine[0]!.id, ACTOR);
-    await store.setStatus(mine[1]!.id, 'error');
+    const engine = sqliteBackupEngine(file);
+    await engine.setStatus(mine[1]!.id, 'error');
+    await engine.close();
     const other = new Database(file);
     other.prepare('DELETE FROM backups WHERE id = ?').run(mine[2]!.id);
     other.close();

@@ -4,6 +4,7 @@ import { after, before, describe } from 'node:test';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SqliteBackupStore } from '../../server/store/sqlite-store.ts';
+import { sqliteBackupEngine } from '../support/backup-engine.ts';
 import { storeConformance } from './conformance.ts';
 
 describe('SQLite store', () => {
@@ -19,7 +20,7 @@ describe('SQLite store', () => {
   storeConformance({
     async freshDatabase() {
       const file = path.join(dir, `store-${++files}.sqlite`);
-      return { open: async (options) => new SqliteBackupStore(file, options) };
+      return { open: async (options) => new SqliteBackupStore(file, options), engine: () => sqliteBackupEngine(file) };
     },
   });
 });
