@@ -1,6 +1,6 @@
 // npm run audit-trail -- [--project ID] [--backup ID]: prints the deletion audit trail of the
 // store DATABASE_URL names (the service's default SQLite file when unset), one JSON line
-// per deletion, oldest first.
+// per deletion, oldest first. It only reads: a store that does not exist is an error, not created.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadDatabaseConfig } from '../server/config.ts';
 import { openStore } from '../server/store/open-store.ts';
@@ -25,7 +25,14 @@ try {
   console.error(`configuration error: ${error.message}`);
   process.exit(2);
 }
-const store = await openStore(database);
+// Read-only: a mistyped DATABASE_URL must not create an empty store and print nothing.
+let store;
+try {
+  store = await openStore(database, { readOnly: true });
+} catch (error) {
+  console.error(`audit-trail: ${(error as Error).message}`);
+  process.exit(1);
+}
 try {
   for (const record of await store.auditTrail({ projectId: options.project, backupId: options.backup })) {
     const { backup, ...deletion } = record;

@@ -11,13 +11,15 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * The service's command as package.json's `start` script writes it (`node <flags> <entry>`),
+ * The service's command as package.json's `start` script writes it (`exec node <flags> <entry>`),
  * with this node: tests, the benchmark and the docs screenshot run exactly what `npm start`
  * runs (after the build that `prestart` does, which `npm test` does before the tests).
  */
 export function serviceCommand(): { command: string; args: string[] } {
   const { scripts } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const [program, ...args] = scripts.start!.split(/\s+/);
+  const words = scripts.start!.trim().split(/\s+/);
+  // `exec node ...`: the shell npm runs the script in becomes node, so npm's SIGTERM reaches it.
+  const [program, ...args] = words[0] === 'exec' ? words.slice(1) : words;
   if (program !== 'node') throw new Error(`package.json's start script is not a node command: ${scripts.start}`);
   return { command: process.execPath, args };
 }
@@ -44,8 +46,14 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export function spawnTracked(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string } {
-  const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `user`: another user to run as (this process must be root). */
+export function spawnTracked(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  user: { uid: number; gid: number } | undefined = undefined,
+): { child: ChildProcess; output: () => string } {
+  const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...user });
   running.add(child);
   child.once('exit', () => running.delete(child));
   let output = '';

@@ -15,17 +15,19 @@ export function opsRoutes(deps: { store: BackupStore; verifier: TokenVerifier; m
   router.get(OPS_PATHS.health, (_req, res) => {
     res.json({ status: 'ok' });
   });
-  // Readiness: this instance can serve, so a load balancer may send it traffic.
+  // Readiness: this instance can serve, so a load balancer may send it traffic. Reads alone
+  // are not enough: a store that takes no writes would answer every DELETE with a 500.
   router.get(OPS_PATHS.ready, async (_req, res) => {
-    const checks: [string, () => Promise<void>][] = [
-      ['store', () => deps.store.ping()],
-      ['token verifier', () => deps.verifier.ready?.() ?? Promise.resolve()],
+    const checks: [name: string, failure: string, check: () => Promise<void>][] = [
+      ['store', 'store unavailable', () => deps.store.ping()],
+      ['store', 'store takes no writes', () => deps.store.checkWritable()],
+      ['token verifier', 'token verifier unavailable', () => deps.verifier.ready?.() ?? Promise.resolve()],
     ];
-    for (const [name, check] of checks) {
+    for (const [name, failure, check] of checks) {
       try {
         await check();
       } catch (error) {
-        deps.logger.warn({ err: error, request_id: res.locals.requestId }, `not ready: ${name} unavailable`);
+        deps.logger.warn({ err: error, request_id: res.locals.requestId }, `not ready: ${failure}`);
         const notReady = errors.notReady(name);
         res.status(notReady.status).json(notReady.body(res.locals.requestId));
         return;

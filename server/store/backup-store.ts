@@ -10,7 +10,7 @@ import { type BackupRow, fromRow } from './backup-row.ts';
 import { type SqlDialect, filterSql, pageSql, sortOrder, sortValueOf } from './list-query.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE_SQL, type MigrationDialect, RECORD_MIGRATION_SQL, migrationSql } from './migrations.ts';
 import { COLUMNS, STATEMENTS, auditTrailSql, auditValues, backupValues, countSql } from './sql.ts';
-import type { AuditRecord, BackupStore, DeleteOutcome, DeletionActor, ListOutcome } from './store.ts';
+import type { AddOutcome, AuditRecord, BackupStore, DeleteOutcome, DeletionActor, ListOutcome } from './store.ts';
 
 /**
  * One statement, with `?` placeholders. What the sequence is resumed with: `get`, the first
@@ -33,8 +33,11 @@ export type Steps<T> = Generator<Query, T, unknown>;
  * - write: writes whose checks hold until the commit.
  * - delete: a write that is one delete (SQLite commits those of one event-loop turn together).
  * - migrate: the schema migrations, one store at a time.
+ * - probe: a write that changes nothing, to learn whether writes are taken. It does not wait
+ *   for a write lock that another connection holds: a database where someone else is writing
+ *   takes writes, and readiness must not hang behind a long writer.
  */
-export type TransactionKind = 'read' | 'snapshot' | 'write' | 'delete' | 'migrate';
+export type TransactionKind = 'read' | 'snapshot' | 'write' | 'delete' | 'migrate' | 'probe';
 
 export interface StoreDialect extends SqlDialect {
   migrations: MigrationDialect;
@@ -42,6 +45,8 @@ export interface StoreDialect extends SqlDialect {
   findForDelete: string;
   /** Where the database keeps each project's number of backups: the count of a listing filtered on its project alone. */
   projectCount?: string;
+  /** A row when the schema's bookkeeping table (schema_migrations) exists, none when it does not. */
+  hasSchema: string;
 }
 
 const NO_PARAMS: readonly unknown[] = [];
@@ -111,13 +116,14 @@ function* markerSteps(projectId: string, id: string): Steps<BackupDetail | undef
 }
 
 /** A backup once deleted is never added again (seed files are loaded at every start); in a 'write' transaction. */
-function* addSteps(backups: readonly BackupDetail[]): Steps<number> {
-  let added = 0;
+function* addSteps(backups: readonly BackupDetail[]): Steps<AddOutcome> {
+  const outcome: AddOutcome = { added: 0, alreadyStored: 0, alreadyDeleted: 0 };
   for (const backup of backups) {
-    if ((yield get(STATEMENTS.wasDeleted, [backup.id])) !== undefined) continue;
-    added += (yield run(STATEMENTS.insertBackup, backupValues(backup))) as number;
+    if ((yield get(STATEMENTS.wasDeleted, [backup.id])) !== undefined) outcome.alreadyDeleted++;
+    else if ((yield run(STATEMENTS.insertBackup, backupValues(backup))) === 1) outcome.added++;
+    else outcome.alreadyStored++;
   }
-  return added;
+  return outcome;
 }
 
 function* isPristineSteps(): Steps<boolean> {
@@ -132,6 +138,24 @@ function* auditTrailSteps(filter: { projectId?: string; backupId?: string }): St
 
 function* pingSteps(): Steps<void> {
   yield get(STATEMENTS.ping);
+}
+
+/**
+ * Needs write access and changes no row: refused on a file or connection opened read-only,
+ * and by a PostgreSQL database in read-only mode (default_transaction_read_only, a hot standby).
+ * SQLite starts a write transaction on a read-only file without complaint (BEGIN IMMEDIATE
+ * falls back to a read); the UPDATE is what it refuses.
+ */
+const WRITE_PROBE_SQL = 'UPDATE schema_migrations SET version = version WHERE 1 = 0';
+
+/** In a 'probe' transaction. */
+export function* writeProbeSteps(): Steps<void> {
+  yield run(WRITE_PROBE_SQL, NO_PARAMS);
+}
+
+/** Whether the schema was ever created here (the migrations' table exists). */
+export function* hasSchemaSteps(dialect: StoreDialect): Steps<boolean> {
+  return (yield get(dialect.hasSchema)) !== undefined;
 }
 
 /**
@@ -177,7 +201,11 @@ export abstract class SqlBackupStore implements BackupStore {
     return this.run('snapshot', listSteps(this.#dialect, projectId, query));
   }
 
-  addBackups(backups: readonly BackupDetail[]): Promise<number> {
+  async addBackups(backups: readonly BackupDetail[]): Promise<number> {
+    return (await this.addBackupsCounted(backups)).added;
+  }
+
+  addBackupsCounted(backups: readonly BackupDetail[]): Promise<AddOutcome> {
     return this.run('write', addSteps(backups));
   }
 
@@ -191,5 +219,21 @@ export abstract class SqlBackupStore implements BackupStore {
 
   ping(): Promise<void> {
     return this.run('read', pingSteps());
+  }
+
+  async checkWritable(): Promise<void> {
+    try {
+      await this.run('probe', writeProbeSteps());
+    } catch (error) {
+      throw this.writeError(error);
+    }
+  }
+
+  /** The error of a write that failed, naming the database and, where the driver knows it, why. */
+  protected abstract writeError(error: unknown): Error;
+
+  /** Whether the schema was ever created in this database (a store opened read-only checks it). */
+  protected hasSchema(): Promise<boolean> {
+    return this.run('read', hasSchemaSteps(this.#dialect));
   }
 }

@@ -6,14 +6,21 @@ import { DEMO_BACKUPS_FILE, readSeedFile } from './seed-file.ts';
 import { SqliteBackupStore } from './sqlite-store.ts';
 import type { BackupStore } from './store.ts';
 
-export async function openStore(database: DatabaseConfig, options: { logger?: Logger } = {}): Promise<BackupStore> {
+/**
+ * The store, migrated and checked to take writes; with `readOnly` (for readers such as
+ * npm run audit-trail), an existing store opened for reading only, which fails when the file
+ * or the schema is missing instead of creating them.
+ */
+export async function openStore(database: DatabaseConfig, options: { logger?: Logger; readOnly?: boolean } = {}): Promise<BackupStore> {
+  const readOnly = options.readOnly === true;
   switch (database.kind) {
     case 'sqlite':
-      return new SqliteBackupStore(database.file);
+      return new SqliteBackupStore(database.file, { readOnly });
     case 'postgres': {
       const { url, ...pool } = database;
       return PostgresBackupStore.open(url, {
         ...pool,
+        readOnly,
         // Only the message and code: pg-pool hangs the whole client object on the error.
         onConnectionError: (error) =>
           options.logger?.warn({ error: error.message, code: (error as { code?: string }).code }, 'database connection lost; the pool reconnects on demand'),
@@ -23,14 +30,13 @@ export async function openStore(database: DatabaseConfig, options: { logger?: Lo
 }
 
 /**
- * Loads SEED_FILE when given (ids already stored are left as they are), else the demo
- * backups into a store that never held anything (never in production).
+ * Loads SEED_FILE when given (ids already stored are left as they are, and deleted ones stay
+ * deleted), else the demo backups into a store that never held anything (never in production).
  */
 export async function seedStore(store: BackupStore, options: { seedFile: string | undefined; production: boolean; logger: Logger }): Promise<void> {
   if (options.seedFile !== undefined) {
-    const backups = readSeedFile(options.seedFile);
-    const added = await store.addBackups(backups);
-    options.logger.info({ seed_file: options.seedFile, added, already_stored: backups.length - added }, 'seed file loaded');
+    const { added, alreadyStored, alreadyDeleted } = await store.addBackupsCounted(readSeedFile(options.seedFile));
+    options.logger.info({ seed_file: options.seedFile, added, already_stored: alreadyStored, already_deleted: alreadyDeleted }, 'seed file loaded');
     return;
   }
   if (options.production || !(await store.isPristine())) return;

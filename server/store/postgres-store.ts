@@ -16,7 +16,15 @@ const DIALECT: StoreDialect = {
   findForDelete: `${STATEMENTS.findBackup} FOR UPDATE`,
   // No projectCount: a row per project updated by every delete would serialise the instances
   // deleting concurrently, so listings count.
+  hasSchema: "SELECT 1 AS present WHERE to_regclass('schema_migrations') IS NOT NULL",
 };
+
+/** How long the write probe waits for a lock another transaction holds (see 'probe'). */
+const PROBE_LOCK_TIMEOUT_MS = 200;
+
+/** SQLSTATEs: a write refused by a read-only transaction (read-only mode, a hot standby); a lock not granted in time. */
+const READ_ONLY_SQL_TRANSACTION = '25006';
+const LOCK_NOT_AVAILABLE = '55P03';
 
 const POOL_DEFAULTS: PostgresPoolConfig = { poolSize: 10, connectTimeoutMs: 5000, statementTimeoutMs: 5000 };
 
@@ -31,12 +39,19 @@ const BEGIN: Record<Exclude<TransactionKind, 'read'>, readonly string[]> = {
   snapshot: ['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'],
   // Instances starting together queue on an advisory lock held for the transaction.
   migrate: ['BEGIN', `SET LOCAL statement_timeout = ${MIGRATION_TIMEOUT_MS}`, "SELECT pg_advisory_xact_lock(hashtext('cbr-backup-api schema migrations'))"],
+  // As a write starts (read-only when the database is), but without waiting long for a lock.
+  probe: ['BEGIN', `SET LOCAL lock_timeout = ${PROBE_LOCK_TIMEOUT_MS}`],
 };
 
 export interface PostgresStoreOptions extends Partial<PostgresPoolConfig> {
   now?: () => Date;
   /** Told about connections lost while idle in the pool (the database restarted or went away). */
   onConnectionError?: (error: Error) => void;
+  /**
+   * For readers (npm run audit-trail): the database must hold the schema already; nothing is
+   * created or migrated, and every transaction is read-only.
+   */
+  readOnly?: boolean;
 }
 
 export class PostgresBackupStore extends SqlBackupStore {
@@ -45,12 +60,29 @@ export class PostgresBackupStore extends SqlBackupStore {
   readonly #connectTimeoutMs: number;
   /** Statements as node-postgres wants them ($1, $2, ...), converted once. */
   readonly #numbered = new Map<string, string>();
+  /** What errors call the database: its URL without the password. */
+  readonly #where: string;
 
-  /** Connects, and brings the schema up to date (one instance at a time). */
+  /**
+   * Connects, brings the schema up to date (one instance at a time) and checks that the
+   * database takes writes: one in read-only mode is refused here, naming it, rather than at
+   * the first delete. With `readOnly`, connects for reading a schema that must exist.
+   */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresBackupStore> {
     const store = new PostgresBackupStore(url, options);
     try {
-      await store.run('migrate', migrateSteps(DIALECT.migrations));
+      if (options.readOnly === true) {
+        if (!(await store.hasSchema())) throw new Error(`no backup schema in ${store.#where}: the service has never run on it (is DATABASE_URL right?)`);
+      } else {
+        try {
+          await store.run('migrate', migrateSteps(DIALECT.migrations));
+        } catch (error) {
+          // A read-only database refuses the migrations' first statement already.
+          if ((error as { code?: unknown }).code === READ_ONLY_SQL_TRANSACTION) throw store.writeError(error);
+          throw error;
+        }
+        await store.checkWritable();
+      }
     } catch (error) {
       await store.close();
       throw error;
@@ -60,6 +92,7 @@ export class PostgresBackupStore extends SqlBackupStore {
 
   private constructor(url: string, options: PostgresStoreOptions) {
     super(DIALECT, options.now);
+    this.#where = `the PostgreSQL database ${withoutPassword(url)}`;
     const { poolSize, connectTimeoutMs, statementTimeoutMs } = { ...POOL_DEFAULTS, ...withoutUndefined(options) };
     this.#connectTimeoutMs = connectTimeoutMs;
     this.#onConnectionError = options.onConnectionError ?? (() => {});
@@ -76,6 +109,8 @@ export class PostgresBackupStore extends SqlBackupStore {
       idle_in_transaction_session_timeout: 2 * statementTimeoutMs,
       keepAlive: true,
       application_name: 'cbr-backup-api',
+      // A reader's session cannot write, whatever it runs.
+      ...(options.readOnly === true ? { options: '-c default_transaction_read_only=on' } : {}),
     });
     // An idle connection that the server closes (restart, failover) is reported here; without
     // a listener the 'error' event would crash the process. The pool drops it and reconnects.
@@ -86,7 +121,20 @@ export class PostgresBackupStore extends SqlBackupStore {
     // Outside a transaction each query takes any pooled connection.
     if (kind === 'read') return runStepsAsync(steps, (query) => this.#execute(this.#pool, query, undefined));
     const timeout = kind === 'migrate' ? MIGRATION_TIMEOUT_MS : undefined;
-    return this.#transaction(BEGIN[kind], timeout, (client) => runStepsAsync(steps, (query) => this.#execute(client, query, timeout)));
+    const done = this.#transaction(BEGIN[kind], timeout, (client) => runStepsAsync(steps, (query) => this.#execute(client, query, timeout)));
+    if (kind !== 'probe') return done;
+    // A lock held by another transaction (a migration, say) is no sign of a read-only
+    // database: the probe does not wait for it.
+    return done.catch((error: unknown) => {
+      if ((error as { code?: unknown }).code === LOCK_NOT_AVAILABLE) return undefined as T;
+      throw error;
+    });
+  }
+
+  protected override writeError(error: unknown): Error {
+    const readOnly = (error as { code?: unknown }).code === READ_ONLY_SQL_TRANSACTION;
+    const hint = readOnly ? ' (the database is read-only: default_transaction_read_only is on for the role or the database, or the server is a hot standby)' : '';
+    return new Error(`cannot write to ${this.#where}: ${(error as Error).message}${hint}`, { cause: error });
   }
 
   /** `timeout` replaces the pool's query_timeout (the client's wait), when given. */
@@ -156,6 +204,18 @@ export class PostgresBackupStore extends SqlBackupStore {
       () => undefined,
       (rollbackError: Error) => rollbackError,
     );
+  }
+}
+
+/** The URL with neither password nor query (which may hold one), for messages. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    parsed.search = '';
+    return parsed.toString();
+  } catch {
+    return '(DATABASE_URL)';
   }
 }
 

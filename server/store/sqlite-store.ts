@@ -4,13 +4,23 @@
 // this process or another. Two things keep writes cheap on the event loop: the WAL is
 // checkpointed (with its fsync) by a second connection in a worker thread, and the deletes
 // that arrive in one turn of the event loop share one commit.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { type Query, SqlBackupStore, type Steps, type StoreDialect, type TransactionKind, migrateSteps, runSteps } from './backup-store.ts';
+import {
+  type Query,
+  SqlBackupStore,
+  type Steps,
+  type StoreDialect,
+  type TransactionKind,
+  hasSchemaSteps,
+  migrateSteps,
+  runSteps,
+  writeProbeSteps,
+} from './backup-store.ts';
 import type { CheckpointWorkerData } from './checkpoint-worker.ts';
 import { STATEMENTS } from './sql.ts';
 
@@ -23,10 +33,24 @@ const DIALECT: StoreDialect = {
   findForDelete: STATEMENTS.findBackup,
   // Kept by the triggers of migration 2.
   projectCount: STATEMENTS.projectCount,
+  hasSchema: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
 };
 
 /** SQLite's own default, used again if the checkpoint worker is lost. */
 const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
+
+/** How long a write waits for another connection's write lock. */
+const BUSY_TIMEOUT_MS = 5000;
+
+export interface SqliteStoreOptions {
+  now?: () => Date;
+  checkpoints?: CheckpointOptions;
+  /**
+   * For readers (npm run audit-trail): the file must exist and hold the schema, and is opened
+   * read-only: nothing is created, migrated or checkpointed, and every write fails.
+   */
+  readOnly?: boolean;
+}
 
 export interface CheckpointOptions {
   /** How often the worker checkpoints (default 200 ms). */
@@ -72,17 +96,18 @@ export class SqliteBackupStore extends SqlBackupStore {
   #pending: PendingDelete[] = [];
   #checkpointWorker: Worker | undefined;
   #closing = false;
+  /** What errors call the database: "the database file <path>". */
+  readonly #where: string;
 
-  constructor(file: string, options: { now?: () => Date; checkpoints?: CheckpointOptions } = {}) {
+  /**
+   * Opens (creating it if need be) and migrates the file, and checks that it takes writes:
+   * a file that cannot be written is refused here, naming it, rather than at the first delete.
+   * With `readOnly`, opens an existing store for reading only.
+   */
+  constructor(file: string, options: SqliteStoreOptions = {}) {
     super(DIALECT, options.now);
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    this.#db = new Database(file);
-    // WAL lets readers run beside the writer; NORMAL syncs at checkpoints, which in WAL
-    // mode keeps the database consistent on any crash (a power cut may lose the last commits).
-    const journalMode = this.#db.pragma('journal_mode = WAL', { simple: true });
-    this.#db.pragma('synchronous = NORMAL');
-    this.#db.pragma('busy_timeout = 5000');
-    this.#db.pragma('foreign_keys = ON');
+    this.#where = `the database file ${file === ':memory:' ? file : path.resolve(file)}`;
+    this.#db = options.readOnly === true ? this.#openExisting(file) : this.#openOrCreate(file);
 
     this.#transaction = this.#db.transaction((steps: Steps<unknown>) => runSteps(steps, this.#execute));
     this.#groupTransaction = this.#db.transaction((group: PendingDelete[]) =>
@@ -95,9 +120,92 @@ export class SqliteBackupStore extends SqlBackupStore {
         }
       }),
     );
-    // Inside the write lock, so two processes starting at once apply each migration once.
-    this.#transaction.immediate(migrateSteps(DIALECT.migrations));
-    if (journalMode === 'wal') this.#startCheckpoints(path.resolve(file), options.checkpoints ?? {});
+    if (options.readOnly === true) {
+      this.#requireSchema();
+      return;
+    }
+    try {
+      // Inside the write lock, so two processes starting at once apply each migration once.
+      this.#transaction.immediate(migrateSteps(DIALECT.migrations));
+      // A read-only file is "migrated" without complaint when there is nothing to apply.
+      this.#probe(writeProbeSteps());
+    } catch (error) {
+      this.#db.close();
+      throw this.#openError(error);
+    }
+    if (this.#db.pragma('journal_mode', { simple: true }) === 'wal') this.#startCheckpoints(path.resolve(file), options.checkpoints ?? {});
+  }
+
+  #openOrCreate(file: string): Database.Database {
+    let db: Database.Database | undefined;
+    try {
+      if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      db = new Database(file);
+      // WAL lets readers run beside the writer; NORMAL syncs at checkpoints, which in WAL
+      // mode keeps the database consistent on any crash (a power cut may lose the last commits).
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      db.pragma('foreign_keys = ON');
+      return db;
+    } catch (error) {
+      db?.close();
+      throw this.#openError(error);
+    }
+  }
+
+  #openExisting(file: string): Database.Database {
+    if (file === ':memory:' || !existsSync(file)) throw new Error(`no database at ${path.resolve(file)}`);
+    try {
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      return db;
+    } catch (error) {
+      throw this.#openError(error);
+    }
+  }
+
+  #requireSchema(): void {
+    let present: boolean;
+    try {
+      present = runSteps(hasSchemaSteps(DIALECT), this.#execute);
+    } catch (error) {
+      this.#db.close();
+      // Not a database at all, say.
+      throw this.#openError(error);
+    }
+    if (!present) {
+      this.#db.close();
+      throw new Error(`no backup schema in ${this.#where}: the service has never run on it (is DATABASE_URL right?)`);
+    }
+  }
+
+  /**
+   * A 'probe' transaction: IMMEDIATE, without waiting for another connection's write lock
+   * (the event loop would wait with it). A read-only file never answers busy (SQLite starts
+   * its write transactions as reads), so busy means that someone else is writing: the
+   * database takes writes, and the probe has nothing more to learn.
+   */
+  #probe<T>(steps: Steps<T>): T | undefined {
+    this.#db.pragma('busy_timeout = 0');
+    try {
+      return this.#transaction.immediate(steps) as T;
+    } catch (error) {
+      if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) return undefined;
+      throw error;
+    } finally {
+      this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
+  }
+
+  protected override writeError(error: unknown): Error {
+    return new Error(`cannot write to ${this.#where}: ${(error as Error).message}${sqliteHint(error)}`, { cause: error });
+  }
+
+  /** A failure to open, create or migrate the file, naming it. */
+  #openError(error: unknown): Error {
+    if (sqliteHint(error) !== '') return this.writeError(error);
+    return new Error(`cannot open ${this.#where}: ${(error as Error).message}`, { cause: error });
   }
 
   protected override run<T>(kind: TransactionKind, steps: Steps<T>): Promise<T> {
@@ -119,6 +227,8 @@ export class SqliteBackupStore extends SqlBackupStore {
         case 'migrate':
           // The write lock from the start: a check and the write it guards are one step.
           return Promise.resolve(this.#transaction.immediate(steps) as T);
+        case 'probe':
+          return Promise.resolve(this.#probe(steps) as T);
       }
     } catch (error) {
       return Promise.reject(error);
@@ -219,4 +329,11 @@ export class SqliteBackupStore extends SqlBackupStore {
     }
     if (this.#db.open) this.#db.close();
   }
+}
+
+/** What to check, after SQLite's own message, when a file cannot be written. */
+function sqliteHint(error: unknown): string {
+  const code = String((error as { code?: unknown }).code);
+  if (!code.startsWith('SQLITE_READONLY') && !code.startsWith('SQLITE_CANTOPEN')) return '';
+  return ' (the file, its directory and its -wal and -shm files must be writable by the user the service runs as)';
 }

@@ -26,6 +26,15 @@ export interface AuditRecord {
   backup: BackupDetail;
 }
 
+/** What addBackups did with each backup it was given. */
+export interface AddOutcome {
+  added: number;
+  /** Ids stored already, left as they are. */
+  alreadyStored: number;
+  /** Ids deleted before, which are never added again. */
+  alreadyDeleted: number;
+}
+
 export type ListOutcome =
   | { ok: true; backups: BackupDetail[]; count: number }
   | { ok: false; reason: 'unknown_marker' };
@@ -40,10 +49,18 @@ export interface BackupStore {
    * are, and a deleted backup stays deleted); returns how many were added.
    */
   addBackups(backups: readonly BackupDetail[]): Promise<number>;
+  /** addBackups, telling what became of each backup: added, already stored, or deleted before. */
+  addBackupsCounted(backups: readonly BackupDetail[]): Promise<AddOutcome>;
   /** True when nothing was ever stored: no backups and no deletions. */
   isPristine(): Promise<boolean>;
   auditTrail(filter?: { projectId?: string; backupId?: string }): Promise<AuditRecord[]>;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
+  /**
+   * Throws, naming the database, when the store takes no writes (a read-only file, directory
+   * or connection; a PostgreSQL database in read-only mode or a hot standby). Changes nothing,
+   * and does not wait behind another connection's write.
+   */
+  checkWritable(): Promise<void>;
   close(): Promise<void>;
 }

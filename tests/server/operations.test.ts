@@ -1,10 +1,14 @@
 // Liveness, readiness, metrics and request logs.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { DEMO_BACKUPS, DEMO_TOKENS } from '../../server/demo/demo.ts';
-import { call, deleteBackup } from '../support/http.ts';
-import { type TestServer, inEachAppMode, startTestServer } from '../support/test-server.ts';
+import { SqliteBackupStore } from '../../server/store/sqlite-store.ts';
+import { call, deleteBackup, showBackup } from '../support/http.ts';
+import { type TestServer, demoBackups, inEachAppMode, startTestServer } from '../support/test-server.ts';
 
 inEachAppMode((mode) => {
   describe('operations endpoints and logs', () => {
@@ -76,6 +80,32 @@ inEachAppMode((mode) => {
       assert.equal(failing.status, 500);
       assert.equal(failing.body.error_code, 'CSBS.9998');
       await other.close();
+    });
+
+    it('reports not ready when the store takes no writes, though reads still answer', async () => {
+      // A store on a file of the demo backups, opened read-only: every write is refused.
+      const dir = await mkdtemp(path.join(tmpdir(), 'cbr-readonly-'));
+      const file = path.join(dir, 'backups.sqlite');
+      const seeding = new SqliteBackupStore(file);
+      await seeding.addBackups(demoBackups());
+      await seeding.close();
+      const lines: Record<string, unknown>[] = [];
+      const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+      const other = await startTestServer({ config: mode.config, store: new SqliteBackupStore(file, { readOnly: true }), backups: [], logger });
+      try {
+        const reply = await call(`${other.url}/readyz`);
+        assert.equal(reply.status, 503);
+        assert.equal(reply.body.error_code, 'CSBS.9998');
+        assert.equal(reply.body.request_id, reply.headers.get('x-request-id'));
+        const warning = lines.find((l) => l.msg === 'not ready: store takes no writes');
+        assert.ok(warning, JSON.stringify(lines));
+        assert.match(JSON.stringify(warning), new RegExp(`cannot write to the database file ${file}`));
+        assert.equal((await showBackup(other.url, DEMO_BACKUPS.available[0])).status, 200, 'reads answer');
+        assert.equal((await deleteBackup(other.url, DEMO_BACKUPS.available[0])).status, 500, 'writes do not');
+      } finally {
+        await other.close();
+        await rm(dir, { recursive: true, force: true });
+      }
     });
   });
 });

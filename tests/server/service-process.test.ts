@@ -3,21 +3,57 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
+import { chmodSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_BACKUPS, DEMO_PROJECT, DEMO_TOKENS } from '../../server/demo/demo.ts';
 import { deleteBackup, showBackup } from '../support/http.ts';
-import { serviceCommand, spawnTracked, startServerProcess } from '../support/processes.ts';
+import { SqliteBackupStore } from '../../server/store/sqlite-store.ts';
+import { NOBODY, asRoot } from '../support/read-only.ts';
+import { freePort, serviceCommand, spawnTracked, startServerProcess, waitFor } from '../support/processes.ts';
 import { demoBackups } from '../support/test-server.ts';
 
-/** Runs the service expecting it to refuse to start; returns its exit code and output. */
-async function failedStart(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+/** Runs the service expecting it to refuse to start; returns its exit code and output. One that starts is killed after a while. */
+async function failedStart(env: NodeJS.ProcessEnv, user?: { uid: number; gid: number }): Promise<{ code: number | null; output: string }> {
   const { command, args } = serviceCommand();
-  const proc = spawnTracked(command, args, { PORT: '0', LOG_LEVEL: 'warn', ...env });
+  const proc = spawnTracked(command, args, { PORT: '0', LOG_LEVEL: 'warn', ...env }, user);
+  const started = setTimeout(() => proc.child.kill('SIGKILL'), 30_000);
   const [code] = (await once(proc.child, 'exit')) as [number | null];
+  clearTimeout(started);
   return { code, output: proc.output() };
+}
+
+/** The processes below `pid`, children first. */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // "pid (comm) state ppid ...": comm may hold spaces, so read after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  for (let frontier = [pid]; frontier.length > 0; ) {
+    frontier = [...parents].filter(([, parent]) => frontier.includes(parent)).map(([child]) => child);
+    found.push(...frontier);
+  }
+  return found;
+}
+
+/** Running: neither gone nor a zombie waiting for its parent. */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 describe('the service process', () => {
@@ -78,6 +114,47 @@ describe('the service process', () => {
       assert.doesNotMatch(output, /\n\s+at /, 'no stack trace');
     } finally {
       await first.stop();
+    }
+  });
+
+  it('stops, service and all, on a SIGTERM sent to `npm start` as a supervisor sends it', async (t) => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const npm = spawnTracked('npm', ['start'], { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', DATABASE_URL: path.join(dir, 'npm-start.sqlite') });
+    // prestart builds first.
+    await waitFor(async () => (await fetch(`${url}/readyz`)).ok, 'npm start', 180_000, npm);
+    const below = descendants(npm.child.pid!);
+    assert.ok(below.length > 0, 'npm runs the service as its child');
+    t.after(() => {
+      for (const pid of below.filter(running)) process.kill(pid, 'SIGKILL');
+    });
+    npm.child.kill('SIGTERM');
+    const exited = once(npm.child, 'exit');
+    await waitFor(async () => npm.child.exitCode !== null || npm.child.signalCode !== null, 'npm exits', 30_000);
+    await exited;
+    const answers = () => fetch(`${url}/healthz`).then(() => true, () => false);
+    await waitFor(async () => !(await answers()), 'the port stops answering', 30_000);
+    assert.deepEqual(below.filter(running), [], 'nothing npm started is left running');
+    assert.match(npm.output(), /"msg":"stopped"/, 'the service itself stopped cleanly');
+  });
+
+  it('refuses to start on a database file it cannot write, naming the file, and exits 1', async () => {
+    // A store file of root's (mode 0644) for nobody, or read-only for this user, in a
+    // directory the service may write (SQLite keeps its -wal and -shm files there).
+    const roDir = await mkdtemp(path.join(tmpdir(), 'cbr-readonly-'));
+    try {
+      const database = path.join(roDir, 'backups.sqlite');
+      const store = new SqliteBackupStore(database);
+      await store.addBackups(demoBackups());
+      await store.close();
+      chmodSync(roDir, 0o777);
+      chmodSync(database, asRoot ? 0o644 : 0o444);
+      const { code, output } = await failedStart({ DATABASE_URL: database }, asRoot ? NOBODY : undefined);
+      assert.equal(code, 1, output);
+      assert.match(output, new RegExp(`^cannot start: cannot write to the database file ${database}: attempt to write a readonly database \\(`, 'm'));
+      assert.doesNotMatch(output, /\n\s+at /, 'no stack trace');
+    } finally {
+      await rm(roDir, { recursive: true, force: true });
     }
   });
 
