@@ -22,10 +22,15 @@ export interface paths {
          *     after skipping `offset` backups. Paging with `marker` is stable: the order is total
          *     (ties are broken by `id`), and a backup deleted between two page requests neither
          *     shifts later pages nor breaks the marker, even when the marker itself was deleted.
-         *     An unknown `marker` is 400 `CSBS.9001`.
+         *     An unknown `marker` is 400 `CSBS.9001`. The answer repeats the `offset` and `limit`
+         *     it applied.
+         *
+         *     Every filter of CBR's ListBackups is taken; filters on what this service does not
+         *     model (backups shared between projects, dedicated clouds, vault capacity) are
+         *     described with each parameter.
          *
          *     Checks, in order: the request is well-formed (400 `CSBS.9001`, also for unknown
-         *     query parameters), the token is valid (401 `APIGW.0301`), the token is scoped to
+         *     query parameters), the caller is authenticated (401 `APIGW.0301`), the caller is scoped to
          *     `project_id` and has a role that may read (`reader`, `member` or `admin`;
          *     otherwise 403 `APIGW.0302`).
          */
@@ -78,8 +83,8 @@ export interface paths {
          *
          *     1. The request is well-formed (path parameters match their patterns, no query
          *        parameters, no body); otherwise 400 `CSBS.9001`.
-         *     2. `X-Auth-Token` is present and is a valid, unexpired token; otherwise
-         *        401 `APIGW.0301`.
+         *     2. `X-Auth-Token` is present and is a valid, unexpired token, or the request is signed
+         *        with a valid access key; otherwise 401 `APIGW.0301`.
          *     3. The token is scoped to `project_id` and has a role that may delete (`member` or
          *        `admin`; `reader` may only read); otherwise 403 `APIGW.0302`.
          *     4. A backup with this id exists in this project; otherwise 400 `CSBS.3001`. A
@@ -113,6 +118,14 @@ export interface components {
          * @example 6df2b54c-dd62-4059-a07c-1b8f24f2725d
          */
         BackupIdentifier: string;
+        /** @description An id or name a listing is filtered on, as stored. */
+        FilterText: string;
+        /**
+         * Format: date-time
+         * @description A UTC time to the second, as `2026-05-10T07:59:12Z`.
+         * @example 2026-05-10T07:59:12Z
+         */
+        QueryTime: string;
         /**
          * @description A UTC time, as `2019-05-10T07:59:12.084695` (no zone; microseconds optional).
          * @example 2019-05-10T07:59:12.084695
@@ -130,7 +143,7 @@ export interface components {
          * @example OS::Nova::Server
          * @enum {string}
          */
-        ResourceType: "OS::Nova::Server" | "OS::Cinder::Volume" | "OS::Sfs::Turbo" | "OS::Workspace::DesktopV2";
+        ResourceType: "OS::Nova::Server" | "OS::Cinder::Volume" | "OS::Sfs::Turbo" | "OS::Workspace::DesktopV2" | "OS::Ironic::BareMetalServer" | "OS::Native::Server";
         /**
          * @description `backup` for a backup made here, `replication` for a copy replicated from another region.
          * @example backup
@@ -170,7 +183,43 @@ export interface components {
             encrypted?: boolean;
             /** @description Whether the backup is of a system disk. */
             system_disk?: boolean;
+            /** @description Whether the backup is kept in several availability zones. */
+            is_multi_az?: boolean;
         };
+        /** @description One replication of the backup to another region, or from one. */
+        ReplicationRecord: {
+            /** @description The replication's id. */
+            id: string;
+            created_at?: components["schemas"]["Timestamp"];
+            /**
+             * @description How the replication went.
+             * @enum {string}
+             */
+            status?: "replicating" | "success" | "fail" | "skip" | "waiting_replicate";
+            source_backup_id?: components["schemas"]["NullableText"];
+            source_checkpoint_id?: components["schemas"]["NullableText"];
+            source_project_id?: components["schemas"]["NullableText"];
+            source_region?: components["schemas"]["NullableText"];
+            destination_backup_id?: components["schemas"]["NullableText"];
+            destination_checkpoint_id?: components["schemas"]["NullableText"];
+            destination_project_id?: components["schemas"]["NullableText"];
+            destination_region?: components["schemas"]["NullableText"];
+            destination_vault_id?: components["schemas"]["NullableText"];
+            vault_id?: components["schemas"]["NullableText"];
+            /** @description More about the replication. */
+            extra_info?: {
+                /** @description How far it got, in percent. */
+                progress?: number;
+                fail_code?: components["schemas"]["NullableText"];
+                /** @description Why it failed. */
+                fail_reason?: string | null;
+                /** @description Whether a policy started it. */
+                auto_trigger?: boolean;
+                destination_vault_id?: components["schemas"]["NullableText"];
+            } | null;
+        };
+        /** @description An id, name or code; null when there is none. */
+        NullableText: string | null;
         /** @description A backup. */
         BackupDetail: {
             id: components["schemas"]["BackupIdentifier"];
@@ -180,7 +229,7 @@ export interface components {
              */
             name: string;
             /** @description The backup's description. */
-            description?: string;
+            description?: string | null;
             project_id: components["schemas"]["ProjectIdentifier"];
             vault_id: components["schemas"]["BackupIdentifier"];
             checkpoint_id: components["schemas"]["BackupIdentifier"];
@@ -194,7 +243,7 @@ export interface components {
             /** @description The size of the resource backed up, in GB. */
             resource_size: number;
             /** @description The availability zone of the resource backed up. */
-            resource_az?: string;
+            resource_az?: string | null;
             image_type: components["schemas"]["ImageType"];
             status: components["schemas"]["BackupStatus"];
             created_at: components["schemas"]["Timestamp"];
@@ -210,10 +259,18 @@ export interface components {
              */
             protected_at?: string | null;
             /** @description The enterprise project of the backup (`0` is the default one). */
-            enterprise_project_id?: string;
+            enterprise_project_id?: string | null;
             /** @description The id of the backup provider. */
-            provider_id?: string;
+            provider_id?: string | null;
             extend_info: components["schemas"]["BackupExtendInfo"];
+            /** @description Whether the backup is incremental. */
+            incremental?: boolean;
+            /** @description The version of the backup's format. */
+            version?: number;
+            /** @description The backup's replications to or from other regions. */
+            replication_records?: components["schemas"]["ReplicationRecord"][];
+            /** @description The backups this one is made of (a backup of a server holds one per disk). */
+            children?: components["schemas"]["BackupDetail"][];
         };
         /** @description The body of showBackup. */
         BackupResponse: {
@@ -225,6 +282,10 @@ export interface components {
             backups: components["schemas"]["BackupDetail"][];
             /** @description How many backups match the filters, on all pages. */
             count: number;
+            /** @description The `offset` applied (0 when a `marker` was given). */
+            offset: number;
+            /** @description The `limit` applied. */
+            limit: number;
         };
         /**
          * @description A request id (1 to 128 letters, digits, `.`, `_` or `-`).
@@ -313,7 +374,7 @@ export interface components {
                 "application/json": components["schemas"]["ShowNotFoundError"];
             };
         };
-        /** @description `APIGW.0301`: the `X-Auth-Token` header is missing, or the token is malformed, unknown or expired. */
+        /** @description `APIGW.0301`: no `X-Auth-Token` and no signature, or the token is malformed, unknown or expired, or the signature fails a check (the message says which). */
         Unauthorized: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
@@ -377,24 +438,69 @@ export interface operations {
                 offset?: number;
                 /** @description The id of the last backup of the previous page; the page starts after it. */
                 marker?: components["schemas"]["BackupIdentifier"];
-                /** @description Only backups in this status. */
-                status?: components["schemas"]["BackupStatus"];
+                /**
+                 * @description The order: one or more `key[:direction]`, comma-separated (direction `asc` or
+                 *     `desc`, default `desc`), the first key first; keys: `created_at`, `updated_at`,
+                 *     `name`, `status`, `protected_at`, `id`, `expired_at`, `resource_size`. Default
+                 *     `created_at:desc`. Remaining ties are broken by `id` in the last key's direction.
+                 *     A backup whose `protected_at` or `expired_at` is null sorts before every time.
+                 */
+                sort?: string;
+                /** @description Only backups in one of these statuses (repeat the parameter for several). */
+                status?: components["schemas"]["BackupStatus"][];
                 /** @description Only backups whose name contains this text (case-sensitive). */
                 name?: string;
                 /** @description Only backups of this resource. */
-                resource_id?: string;
+                resource_id?: components["schemas"]["FilterText"];
+                /** @description Only backups of a resource with exactly this name. */
+                resource_name?: string;
                 /** @description Only backups of this kind of resource. */
                 resource_type?: components["schemas"]["ResourceType"];
+                /** @description Only backups of resources in this availability zone. */
+                resource_az?: components["schemas"]["FilterText"];
                 /** @description Only backups kept in this vault. */
                 vault_id?: components["schemas"]["BackupIdentifier"];
-                /** @description Only backups of this type. */
+                /** @description Only backups of this restore point. */
+                checkpoint_id?: components["schemas"]["BackupIdentifier"];
+                /** @description Only backups made from this backup. */
+                parent_id?: components["schemas"]["FilterText"];
+                /** @description Only backups of this enterprise project (`0` is the default one). */
+                enterprise_project_id?: components["schemas"]["FilterText"];
+                /** @description Only backups of this type. `replication` lists replicas whatever `show_replication` says. */
                 image_type?: components["schemas"]["ImageType"];
                 /**
-                 * @description The order, as `field:direction` (`asc` or `desc`, default `desc`); fields:
-                 *     `created_at`, `updated_at`, `expired_at`, `name`, `resource_size`, `status`.
-                 *     Default `created_at:desc`. Ties are broken by `id` in the same direction.
+                 * @description Whether replicas (`image_type` `replication`) are listed too. By default they are
+                 *     not, as in CBR, unless `image_type=replication` asks for them.
                  */
-                sort?: string;
+                show_replication?: boolean;
+                /** @description Only incremental (`true`) or only full (`false`) backups. */
+                incremental?: boolean;
+                /** @description Only backups created at this second or later (UTC, as `2026-05-10T07:59:12Z`). */
+                start_time?: components["schemas"]["QueryTime"];
+                /** @description Only backups created at this second or earlier (UTC, as `2026-05-10T07:59:12Z`). */
+                end_time?: components["schemas"]["QueryTime"];
+                /**
+                 * @description Whose backups: `private` (the project's own, the default), `shared` (shared with
+                 *     the project by others) or `all_granted` (both). This service keeps no backups
+                 *     shared between projects, so `shared` lists none and `all_granted` lists the
+                 *     project's own.
+                 */
+                own_type?: "all_granted" | "private" | "shared";
+                /**
+                 * @description Only backups shared with the project whose sharing is in this state. This service
+                 *     keeps no shared backups, so any value lists none.
+                 */
+                member_status?: "pending" | "accepted" | "rejected";
+                /**
+                 * @description Only backups of a dedicated cloud (`true`). This service models no dedicated
+                 *     cloud: `true` lists none, `false` is no filter.
+                 */
+                dec?: boolean;
+                /**
+                 * @description In CBR, a filter on the used share of the vault's capacity, 1 to 100. This service
+                 *     models no vault capacity: the value is checked and has no effect.
+                 */
+                used_percent?: string;
             };
             header?: never;
             path: {

@@ -12,7 +12,7 @@
 import openapiDiff from 'openapi-diff';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3 } from 'openapi-types';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 export interface Change {
   breaking: boolean;
@@ -44,6 +44,31 @@ const DIFF_WORDS: Record<string, string> = {
   'request.body.scope.add': 'request body accepts more than before',
   'request.body.scope.remove': 'request body accepts less than before',
 };
+
+/**
+ * The spec with every schema reference that leads back into itself (a backup's `children` are
+ * backups) replaced by an open object. openapi-diff, and the walks below, need a finite tree;
+ * what a recursive schema holds is compared down to its first repetition.
+ */
+export function withoutCycles(text: string): string {
+  const spec = parse(text) as OpenAPIV3.Document;
+  const schemas = (spec.components?.schemas ?? {}) as Record<string, unknown>;
+  const prefix = '#/components/schemas/';
+  const cut = (node: unknown, path: readonly string[]): unknown => {
+    if (Array.isArray(node)) return node.map((item) => cut(item, path));
+    if (typeof node !== 'object' || node === null) return node;
+    const ref = (node as { $ref?: unknown }).$ref;
+    if (typeof ref === 'string' && ref.startsWith(prefix)) {
+      const name = ref.slice(prefix.length);
+      if (path.includes(name)) return { type: 'object', description: `recursive reference to ${name}` };
+      return cut(schemas[name], [...path, name]);
+    }
+    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, cut(value, path)]));
+  };
+  // Each schema with what it references inlined, down to its first repetition.
+  const finite = Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, cut(schema, [name])]));
+  return stringify({ ...spec, components: { ...spec.components, schemas: finite } });
+}
 
 async function openapiDiffChanges(baseText: string, candidateText: string): Promise<Change[]> {
   const outcome = await openapiDiff.diffSpecs({
@@ -178,7 +203,8 @@ function merged(changes: Change[]): Change[] {
   return [...byText.values()].map(({ change, more }) => (more === 0 ? change : { ...change, where: `${change.where} (and ${more} more)` }));
 }
 
-export async function findChanges(baseText: string, candidateText: string): Promise<Change[]> {
+export async function findChanges(releasedText: string, nextText: string): Promise<Change[]> {
+  const [baseText, candidateText] = [withoutCycles(releasedText), withoutCycles(nextText)];
   const fromDiff = await openapiDiffChanges(baseText, candidateText);
   const [base, candidate] = await Promise.all([dereferenced(baseText), dereferenced(candidateText)]);
   const nextOperations = operations(candidate);

@@ -3,6 +3,7 @@
 // the statuses and error codes that openapi.yaml declares. Handlers never see Express.
 import { errors } from '../http/errors.ts';
 import type { Metrics } from '../http/metrics.ts';
+import { pageLimit, pageOffset } from '../store/list-query.ts';
 import type { BackupStore, DeleteOutcome } from '../store/store.ts';
 import type { OperationResult } from '../contract/types.ts';
 import type { Handlers } from './handlers.ts';
@@ -29,7 +30,8 @@ export function backupHandlers({ store, metrics }: BackupHandlersDeps): Handlers
 
     async listBackups({ path, query }, { requestId }) {
       const outcome = await store.listBackups(path.project_id, query);
-      return outcome.ok ? { status: 200, body: { backups: outcome.backups, count: outcome.count } } : errors.unknownMarker().result(requestId);
+      if (!outcome.ok) return errors.unknownMarker().result(requestId);
+      return { status: 200, body: { backups: outcome.backups, count: outcome.count, offset: pageOffset(query), limit: pageLimit(query) } };
     },
   };
 }

@@ -7,7 +7,7 @@
 import type { BackupDetail, ListBackupsQuery } from '../contract/types.ts';
 import { decideDeletion } from '../domain/deletion.ts';
 import { type BackupRow, fromRow } from './backup-row.ts';
-import { type SqlDialect, filterSql, pageSql, sortOrder, sortValueOf } from './list-query.ts';
+import { type SqlDialect, filterSql, pageSql, sortOrder, sortValuesOf } from './list-query.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE_SQL, type MigrationDialect, RECORD_MIGRATION_SQL, migrationSql } from './migrations.ts';
 import { COLUMNS, STATEMENTS, auditTrailSql, auditValues, backupValues, countSql } from './sql.ts';
 import type { AddOutcome, AuditRecord, BackupStore, DeleteOutcome, DeletionActor, ListOutcome } from './store.ts';
@@ -43,7 +43,7 @@ export interface StoreDialect extends SqlDialect {
   migrations: MigrationDialect;
   /** The lookup a delete decides on; it must keep the row from changing until the delete. */
   findForDelete: string;
-  /** Where the database keeps each project's number of backups: the count of a listing filtered on its project alone. */
+  /** Where the database keeps each project's number of backups, replicas left out: the count of a listing with no filter. */
   projectCount?: string;
   /** A row when the schema's bookkeeping table (schema_migrations) exists, none when it does not. */
   hasSchema: string;
@@ -91,17 +91,17 @@ function* getSteps(projectId: string, backupId: string): Steps<BackupDetail | un
 
 /** The marker, the page and the count; in a 'snapshot' transaction, so all three agree. */
 function* listSteps(dialect: StoreDialect, projectId: string, query: ListBackupsQuery): Steps<ListOutcome> {
-  let after: { sortValue: unknown; id: string } | undefined;
+  let after: unknown[] | undefined;
   if (query.marker !== undefined) {
     const marker = yield* markerSteps(projectId, query.marker);
     if (marker === undefined) return { ok: false, reason: 'unknown_marker' };
-    after = { sortValue: sortValueOf(sortOrder(query.sort), marker), id: marker.id };
+    after = sortValuesOf(sortOrder(query.sort), marker);
   }
   const page = pageSql(dialect, COLUMNS, projectId, query, after);
   const rows = (yield all(page.text, page.params)) as BackupRow[];
   const filters = filterSql(dialect, projectId, query);
   const count =
-    dialect.projectCount !== undefined && filters.params.length === 1 ? { text: dialect.projectCount, params: [projectId] } : countSql(filters);
+    dialect.projectCount !== undefined && filters.projectOnly ? { text: dialect.projectCount, params: [projectId] } : countSql(filters);
   // A count(*) in PostgreSQL is a bigint, which node-postgres hands over as a string.
   const { count: total } = (yield get(count.text, count.params)) as { count: number | string };
   return { ok: true, backups: rows.map(fromRow), count: Number(total) };

@@ -12,71 +12,142 @@ export interface Sql {
   params: unknown[];
 }
 
-type SortField = 'created_at' | 'updated_at' | 'expired_at' | 'name' | 'resource_size' | 'status';
+export interface FilterSql extends Sql {
+  /** No filter but the default one: the project's own backups, replicas left out. */
+  projectOnly: boolean;
+}
 
-export interface SortOrder {
+type SortField = 'created_at' | 'updated_at' | 'name' | 'status' | 'protected_at' | 'id' | 'expired_at' | 'resource_size';
+
+export interface SortKey {
   field: SortField;
   direction: 'asc' | 'desc';
   /** The expression sorted on; nullable columns sort as their lowest value so keyset comparisons work. */
   expression: string;
 }
 
-export function sortOrder(sort: string | undefined): SortOrder {
+/** Columns that may be null: they sort as '' (before every time). */
+const NULLABLE_SORT_FIELDS: ReadonlySet<SortField> = new Set(['protected_at', 'expired_at']);
+
+/**
+ * The keys of `sort` (`key[:dir],...`), first first, then `id` in the last key's direction:
+ * every order is total, which keyset paging needs.
+ */
+export function sortOrder(sort: string | undefined): SortKey[] {
   // The validator has already matched `sort` against the spec's pattern.
-  const [field = 'created_at', direction = 'desc'] = (sort ?? 'created_at:desc').split(':') as [SortField, 'asc' | 'desc'];
-  const expression = field === 'expired_at' ? "COALESCE(expired_at, '')" : field;
-  return { field, direction, expression };
+  const keys = (sort ?? 'created_at:desc').split(',').map((part): SortKey => {
+    const [field, direction = 'desc'] = part.split(':') as [SortField, 'asc' | 'desc' | undefined];
+    return { field, direction, expression: NULLABLE_SORT_FIELDS.has(field) ? `COALESCE(${field}, '')` : field };
+  });
+  // A key named twice orders nothing the second time.
+  const unique = keys.filter((key, i) => keys.findIndex((other) => other.field === key.field) === i);
+  if (!unique.some((key) => key.field === 'id')) unique.push({ field: 'id', direction: unique.at(-1)!.direction, expression: 'id' });
+  return unique;
+}
+
+/** Columns matched exactly by the query parameter of the same name. */
+const EXACT_FILTERS = [
+  'resource_id',
+  'resource_name',
+  'resource_type',
+  'resource_az',
+  'vault_id',
+  'checkpoint_id',
+  'parent_id',
+  'enterprise_project_id',
+  'image_type',
+] as const satisfies readonly (keyof ListBackupsQuery)[];
+
+/** `2026-05-10T07:59:12Z` as stored times are written (no zone); stored times compare as text. */
+function storedTime(queryTime: string): string {
+  return queryTime.slice(0, 19);
 }
 
 /** WHERE conditions of the filters (everything but paging). */
-export function filterSql(dialect: SqlDialect, projectId: string, query: ListBackupsQuery): Sql {
+export function filterSql(dialect: SqlDialect, projectId: string, query: ListBackupsQuery): FilterSql {
   const conditions = ['project_id = ?'];
   const params: unknown[] = [projectId];
-  const equal = { status: query.status, resource_id: query.resource_id, resource_type: query.resource_type, vault_id: query.vault_id, image_type: query.image_type };
-  for (const [column, value] of Object.entries(equal)) {
+  // What this service does not model matches nothing: backups shared by other projects, the
+  // sharing's state, dedicated clouds (openapi.yaml says so with each parameter).
+  if (query.own_type === 'shared' || query.member_status !== undefined || query.dec === true) conditions.push('1 = 0');
+  for (const column of EXACT_FILTERS) {
+    const value = query[column];
     if (value === undefined) continue;
     conditions.push(`${column} = ?`);
     params.push(value);
+  }
+  // Replicas are listed when asked for, by show_replication or by their image_type.
+  const withoutReplicas = query.image_type === undefined && query.show_replication !== true;
+  if (withoutReplicas) conditions.push("image_type <> 'replication'");
+  if (query.status !== undefined && query.status.length > 0) {
+    conditions.push(`status IN (${query.status.map(() => '?').join(', ')})`);
+    params.push(...query.status);
+  }
+  if (query.incremental !== undefined) {
+    conditions.push('incremental = ?');
+    params.push(query.incremental ? 1 : 0);
+  }
+  if (query.start_time !== undefined) {
+    conditions.push('created_at >= ?');
+    params.push(storedTime(query.start_time));
+  }
+  if (query.end_time !== undefined) {
+    // To the second: every time within end_time's second (up to its microseconds) is in the window.
+    conditions.push('created_at <= ?');
+    params.push(`${storedTime(query.end_time)}.999999`);
   }
   if (query.name !== undefined) {
     conditions.push(dialect.contains('name'));
     params.push(query.name);
   }
-  return { text: conditions.join(' AND '), params };
+  return { text: conditions.join(' AND '), params, projectOnly: withoutReplicas && conditions.length === 2 };
 }
 
 /**
- * One page. `after` is the marker's sort value and id: the page starts strictly after it
- * in the total order (sort expression, then id), which holds even when the marker itself
- * has been deleted since.
+ * Strictly after `values` in the order of `keys`: (k1 after v1) or (k1 = v1 and k2 after v2)
+ * or ..., each key in its own direction.
  */
-export function pageSql(
-  dialect: SqlDialect,
-  columns: string,
-  projectId: string,
-  query: ListBackupsQuery,
-  after: { sortValue: unknown; id: string } | undefined,
-): Sql {
-  const order = sortOrder(query.sort);
+function afterSql(keys: readonly SortKey[], values: readonly unknown[]): Sql {
+  const alternatives: string[] = [];
+  const params: unknown[] = [];
+  keys.forEach((key, i) => {
+    const equal = keys.slice(0, i).map((previous) => `${previous.expression} = ?`);
+    alternatives.push(`(${[...equal, `${key.expression} ${key.direction === 'desc' ? '<' : '>'} ?`].join(' AND ')})`);
+    params.push(...values.slice(0, i), values[i]);
+  });
+  return { text: `(${alternatives.join(' OR ')})`, params };
+}
+
+/**
+ * One page. `after` is the marker's sort values (sortValuesOf): the page starts strictly
+ * after it in the total order, which holds even when the marker itself has been deleted since.
+ */
+export function pageSql(dialect: SqlDialect, columns: string, projectId: string, query: ListBackupsQuery, after: readonly unknown[] | undefined): Sql {
+  const keys = sortOrder(query.sort);
   const filters = filterSql(dialect, projectId, query);
   const params = [...filters.params];
   let where = filters.text;
   if (after !== undefined) {
-    const comparison = order.direction === 'desc' ? '<' : '>';
-    where += ` AND (${order.expression}, id) ${comparison} (?, ?)`;
-    params.push(after.sortValue, after.id);
+    const keyset = afterSql(keys, after);
+    where += ` AND ${keyset.text}`;
+    params.push(...keyset.params);
   }
-  const limit = query.limit ?? 1000;
-  const offset = after === undefined ? (query.offset ?? 0) : 0;
-  params.push(limit, offset);
-  return {
-    text: `SELECT ${columns} FROM backups WHERE ${where} ORDER BY ${order.expression} ${order.direction}, id ${order.direction} LIMIT ? OFFSET ?`,
-    params,
-  };
+  params.push(pageLimit(query), pageOffset(query));
+  const order = keys.map((key) => `${key.expression} ${key.direction}`).join(', ');
+  return { text: `SELECT ${columns} FROM backups WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, params };
 }
 
-/** The marker's position in the sort order, from a backup's stored fields. */
-export function sortValueOf(order: SortOrder, backup: Record<string, unknown>): unknown {
-  const value = backup[order.field];
-  return order.field === 'expired_at' ? (value ?? '') : value;
+/** The page's size, as the answer repeats it. */
+export function pageLimit(query: ListBackupsQuery): number {
+  return query.limit ?? 1000;
+}
+
+/** How many matches the page skips, as the answer repeats it: none after a marker. */
+export function pageOffset(query: ListBackupsQuery): number {
+  return query.marker === undefined ? (query.offset ?? 0) : 0;
+}
+
+/** The marker's position in the order of `keys`, from a backup's stored fields. */
+export function sortValuesOf(keys: readonly SortKey[], backup: Record<string, unknown>): unknown[] {
+  return keys.map((key) => (NULLABLE_SORT_FIELDS.has(key.field) ? (backup[key.field] ?? '') : backup[key.field]));
 }

@@ -8,6 +8,14 @@ export interface Migration {
   sql: string | Record<MigrationDialect, string>;
 }
 
+/** Migration 3's new columns, the same on both databases. */
+const NEW_BACKUP_FIELDS = `
+  ALTER TABLE backups ADD COLUMN incremental INTEGER;
+  ALTER TABLE backups ADD COLUMN version INTEGER;
+  ALTER TABLE backups ADD COLUMN replication_records TEXT;
+  ALTER TABLE backups ADD COLUMN children TEXT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -79,6 +87,34 @@ export const MIGRATIONS: readonly Migration[] = [
         END;
       `,
       postgres: '',
+    },
+  },
+  {
+    version: 3,
+    description: "the fields of CBR's backup object; per-project counts leave replicas out, as listings do (SQLite)",
+    sql: {
+      sqlite: `
+        ${NEW_BACKUP_FIELDS}
+        DROP TRIGGER backup_counts_insert;
+        DROP TRIGGER backup_counts_delete;
+        DROP TRIGGER backup_counts_move;
+        DELETE FROM backup_counts;
+        INSERT INTO backup_counts (project_id, count)
+          SELECT project_id, count(*) FROM backups WHERE image_type <> 'replication' GROUP BY project_id;
+        CREATE TRIGGER backup_counts_insert AFTER INSERT ON backups WHEN NEW.image_type <> 'replication' BEGIN
+          INSERT OR IGNORE INTO backup_counts (project_id, count) VALUES (NEW.project_id, 0);
+          UPDATE backup_counts SET count = count + 1 WHERE project_id = NEW.project_id;
+        END;
+        CREATE TRIGGER backup_counts_delete AFTER DELETE ON backups WHEN OLD.image_type <> 'replication' BEGIN
+          UPDATE backup_counts SET count = count - 1 WHERE project_id = OLD.project_id;
+        END;
+        CREATE TRIGGER backup_counts_move AFTER UPDATE OF project_id, image_type ON backups BEGIN
+          UPDATE backup_counts SET count = count - 1 WHERE project_id = OLD.project_id AND OLD.image_type <> 'replication';
+          INSERT OR IGNORE INTO backup_counts (project_id, count) VALUES (NEW.project_id, 0);
+          UPDATE backup_counts SET count = count + 1 WHERE project_id = NEW.project_id AND NEW.image_type <> 'replication';
+        END;
+      `,
+      postgres: NEW_BACKUP_FIELDS,
     },
   },
 ];

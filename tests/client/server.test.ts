@@ -93,7 +93,7 @@ inEachAppMode((mode) => {
     test('a reader may show and list, and the refused delete left the backup in place', async () => {
       const reader = client(DEMO_TOKENS.reader);
       assert.equal((await reader.showBackup(DEMO_PROJECT, DEMO_BACKUPS.available[1])).id, DEMO_BACKUPS.available[1]);
-      const { backups, count } = await reader.listBackups(DEMO_PROJECT, { status: 'available', sort: 'name:asc' });
+      const { backups, count } = await reader.listBackups(DEMO_PROJECT, { status: ['available'], sort: 'name:asc' });
       assert.ok(backups.length > 0 && backups.every((backup) => backup.status === 'available'));
       assert.equal(count, backups.length);
       assert.deepEqual(backups.map((backup) => backup.name), backups.map((backup) => backup.name).sort());
@@ -142,7 +142,7 @@ inEachAppMode((mode) => {
     test('with a filter, and a page size that divides the total, it still ends', async () => {
       const { client, requested } = countingClient();
       const ids: string[] = [];
-      for await (const backup of client.iterateBackups(DEMO_PROJECT, { status: 'error', limit: 4, sort: 'created_at:asc' })) ids.push(backup.id);
+      for await (const backup of client.iterateBackups(DEMO_PROJECT, { status: ['error'], limit: 4, sort: 'created_at:asc' })) ids.push(backup.id);
       const expected = seeded.filter((backup) => backup.status === 'error').map((backup) => backup.id);
       assert.equal(expected.length, 8);
       assert.deepEqual([...ids].sort(), expected.sort());

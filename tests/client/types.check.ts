@@ -26,7 +26,7 @@ export function listFilters(): ListBackupsFilters {
   void client.listBackups('p', { colour: 'red' });
   // @ts-expect-error the iterator does its own paging: no marker
   void client.iterateBackups('p', { marker: '3f6c1e2a-7d4b-4c1e-9a5f-000000000001' });
-  return { status: 'available', resource_type: 'OS::Nova::Server', image_type: 'backup', limit: 10, sort: 'name:asc' };
+  return { status: ['available'], resource_type: 'OS::Nova::Server', image_type: 'backup', limit: 10, sort: 'name:asc' };
 }
 
 export function unknownErrorCodes(error: ApiError): void {

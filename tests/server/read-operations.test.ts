@@ -90,7 +90,7 @@ inEachAppMode((mode) => {
     });
 
     it('refuses an unknown marker, unknown parameters and out-of-range limits with CSBS.9001', async () => {
-      for (const query of [`?marker=${DEMO_BACKUPS.absent}`, '?page=2', '?limit=0', '?limit=1001', '?sort=id:asc', '?status=gone', '?name=a%00b', '?resource_id=%00']) {
+      for (const query of [`?marker=${DEMO_BACKUPS.absent}`, '?page=2', '?limit=0', '?limit=1001', '?sort=size:asc', '?sort=name:up', '?status=gone', '?status=available&status=gone', '?own_type=mine', '?used_percent=0', '?start_time=2026-05-10', '?dec=maybe', '?name=a%00b', '?resource_id=%00']) {
         const reply = await list(query);
         assert.equal(reply.status, 400, query);
         assert.equal(reply.body.error_code, 'CSBS.9001', query);

@@ -213,33 +213,74 @@ export function storeConformance(target: StoreTarget): void {
     const variety = varietyOfBackups();
     const theirs = makeBackup({ project_id: DEMO_OTHER_PROJECT, name: 'alpha' });
 
-    test("lists only the project's backups, newest first with ties by id, and counts them", async (t) => {
+    // Replicas are left out unless asked for (show_replication, or image_type=replication), as in CBR.
+    const everything = { show_replication: true } as const;
+    const own = variety.filter((b) => b.image_type !== 'replication');
+
+    test("lists only the project's backups, newest first with ties by id, replicas only when asked, and counts them", async (t) => {
       const store = await storeWith(t, [...variety, theirs]);
-      const outcome = await store.listBackups(PROJECT, {});
-      assert.deepEqual(outcome, { ok: true, backups: modelOrder(variety, 'created_at', 'desc'), count: variety.length });
+      assert.ok(own.length < variety.length, 'the variety holds replicas');
+      assert.deepEqual(await store.listBackups(PROJECT, {}), { ok: true, backups: modelOrder(own, 'created_at', 'desc'), count: own.length });
+      assert.deepEqual(await store.listBackups(PROJECT, { show_replication: false }), { ok: true, backups: modelOrder(own, 'created_at', 'desc'), count: own.length });
+      assert.deepEqual(await store.listBackups(PROJECT, everything), { ok: true, backups: modelOrder(variety, 'created_at', 'desc'), count: variety.length });
     });
 
-    test('filters by status, name (contains, case-sensitive), resource, resource type, vault and image type', async (t) => {
+    test('filters by status (one or several), name (contains, case-sensitive), resource, resource type, vault, image type and the other exact fields', async (t) => {
       const store = await storeWith(t, [...variety, theirs]);
+      const sample = variety[3]!;
       const cases: [ListBackupsQuery, (b: BackupDetail) => boolean][] = [
-        [{ status: 'available' }, (b) => b.status === 'available'],
-        [{ status: 'waiting_restore' }, () => false],
+        [{ status: ['available'] }, (b) => b.status === 'available'],
+        [{ status: ['available', 'error'] }, (b) => b.status === 'available' || b.status === 'error'],
+        [{ status: ['waiting_restore'] }, () => false],
         [{ name: 'eta' }, (b) => b.name.includes('eta')],
         [{ name: 'nightly' }, (b) => b.name.includes('nightly')],
         [{ name: 'NIGHTLY' }, (b) => b.name.includes('NIGHTLY')],
         [{ name: 'É' }, (b) => b.name.includes('É')],
         [{ resource_id: variety[0]!.resource_id }, (b) => b.resource_id === variety[0]!.resource_id],
+        [{ resource_name: sample.resource_name }, (b) => b.resource_name === sample.resource_name],
         [{ resource_type: 'OS::Cinder::Volume' }, (b) => b.resource_type === 'OS::Cinder::Volume'],
+        [{ resource_az: sample.resource_az! }, (b) => b.resource_az === sample.resource_az],
         [{ vault_id: VAULT_B }, (b) => b.vault_id === VAULT_B],
-        [{ image_type: 'replication' }, (b) => b.image_type === 'replication'],
+        [{ checkpoint_id: sample.checkpoint_id }, (b) => b.checkpoint_id === sample.checkpoint_id],
+        [{ enterprise_project_id: sample.enterprise_project_id! }, (b) => b.enterprise_project_id === sample.enterprise_project_id],
+        [{ image_type: 'backup' }, (b) => b.image_type === 'backup'],
         [
-          { status: 'available', vault_id: VAULT_B, name: 'a' },
+          { status: ['available'], vault_id: VAULT_B, name: 'a' },
           (b) => b.status === 'available' && b.vault_id === VAULT_B && b.name.includes('a'),
         ],
       ];
       for (const [query, matches] of cases) {
         const expected = modelOrder(variety.filter(matches), 'created_at', 'desc');
-        assert.deepEqual(await store.listBackups(PROJECT, query), { ok: true, backups: expected, count: expected.length }, JSON.stringify(query));
+        assert.deepEqual(await store.listBackups(PROJECT, { ...everything, ...query }), { ok: true, backups: expected, count: expected.length }, JSON.stringify(query));
+      }
+      // image_type=replication lists replicas whatever show_replication says.
+      const replicas = modelOrder(variety.filter((b) => b.image_type === 'replication'), 'created_at', 'desc');
+      assert.deepEqual(await store.listBackups(PROJECT, { image_type: 'replication' }), { ok: true, backups: replicas, count: replicas.length });
+    });
+
+    test('filters on the creation time window (start_time, end_time: to the second, both ends in)', async (t) => {
+      const at = (time: string) => makeBackup({ created_at: time });
+      const inside = [at('2026-05-10T07:59:12'), at('2026-05-10T08:00:00.5'), at('2026-05-10T08:30:59.999999')];
+      const outside = [at('2026-05-10T07:59:11.999999'), at('2026-05-10T08:31:00')];
+      const store = await storeWith(t, [...inside, ...outside]);
+      const window = await listAll(store, { start_time: '2026-05-10T07:59:12Z', end_time: '2026-05-10T08:30:59Z' });
+      assert.deepEqual(ids(window).sort(), ids(inside).sort());
+      assert.equal((await listAll(store, { start_time: '2026-05-10T08:31:00Z' })).length, 1);
+      assert.equal((await listAll(store, { end_time: '2026-05-10T07:59:11Z' })).length, 1);
+    });
+
+    test('filters on incremental and parent_id, and lists nothing for what this service does not model', async (t) => {
+      const full = makeBackup({ incremental: false });
+      const child = makeBackup({ incremental: true, parent_id: full.id });
+      const store = await storeWith(t, [full, child, makeBackup()]);
+      assert.deepEqual(ids(await listAll(store, { incremental: true })), [child.id]);
+      assert.deepEqual(ids(await listAll(store, { incremental: false })), [full.id]);
+      assert.deepEqual(ids(await listAll(store, { parent_id: full.id })), [child.id]);
+      for (const query of [{ own_type: 'shared' }, { member_status: 'accepted' }, { dec: true }] as ListBackupsQuery[]) {
+        assert.deepEqual(await store.listBackups(PROJECT, query), { ok: true, backups: [], count: 0 }, JSON.stringify(query));
+      }
+      for (const query of [{ own_type: 'private' }, { own_type: 'all_granted' }, { dec: false }, { used_percent: '50' }] as ListBackupsQuery[]) {
+        assert.equal((await listAll(store, query)).length, 3, JSON.stringify(query));
       }
     });
 
@@ -247,18 +288,25 @@ export function storeConformance(target: StoreTarget): void {
       const store = await storeWith(t, variety);
       for (const field of SORT_FIELDS) {
         for (const direction of ['asc', 'desc'] as const) {
-          assert.deepEqual(ids(await listAll(store, { sort: `${field}:${direction}` })), ids(modelOrder(variety, field, direction)), `${field}:${direction}`);
+          assert.deepEqual(ids(await listAll(store, { ...everything, sort: `${field}:${direction}` })), ids(modelOrder(variety, field, direction)), `${field}:${direction}`);
         }
         // The direction defaults to descending.
-        assert.deepEqual(ids(await listAll(store, { sort: field })), ids(modelOrder(variety, field, 'desc')), field);
+        assert.deepEqual(ids(await listAll(store, { ...everything, sort: field })), ids(modelOrder(variety, field, 'desc')), field);
       }
+    });
+
+    test('sorts by several keys, each in its own direction', async (t) => {
+      const store = await storeWith(t, variety);
+      const byStatusThenName = [...variety].sort((a, b) => a.status.localeCompare(b.status) || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0) || (a.id < b.id ? 1 : -1));
+      assert.deepEqual(ids(await listAll(store, { ...everything, sort: 'status:asc,name:desc' })), ids(byStatusThenName));
+      for (const limit of [1, 4]) assert.deepEqual(await walk(store, { ...everything, sort: 'status:asc,name:desc' }, limit), ids(byStatusThenName), `limit ${limit}`);
     });
 
     test('limit and offset cut the list; count is every match', async (t) => {
       const store = await storeWith(t, variety);
       const all = ids(modelOrder(variety, 'name', 'asc'));
       for (const [limit, offset] of [[5, 0], [5, 5], [5, 10], [3, 11], [4, 12], [1, 100]] as const) {
-        const outcome = await store.listBackups(PROJECT, { sort: 'name:asc', limit, offset });
+        const outcome = await store.listBackups(PROJECT, { ...everything, sort: 'name:asc', limit, offset });
         assert.ok(outcome.ok);
         assert.deepEqual(ids(outcome.backups), all.slice(offset, offset + limit), `limit ${limit} offset ${offset}`);
         assert.equal(outcome.count, variety.length);
@@ -267,13 +315,13 @@ export function storeConformance(target: StoreTarget): void {
 
     test('marker paging visits every backup once, in order, for any sort and filter', async (t) => {
       const store = await storeWith(t, [...variety, theirs]);
-      const queries: ListBackupsQuery[] = [{}, { sort: 'name:asc' }, { sort: 'expired_at:asc' }, { sort: 'resource_size:desc', status: 'available' }, { sort: 'status:asc' }];
+      const queries: ListBackupsQuery[] = [{}, { sort: 'name:asc' }, { sort: 'expired_at:asc' }, { sort: 'resource_size:desc', status: ['available'] }, { sort: 'status:asc' }, { sort: 'protected_at:asc' }];
       for (const query of queries) {
-        const matching = query.status === undefined ? variety : variety.filter((b) => b.status === query.status);
+        const matching = query.status === undefined ? variety : variety.filter((b) => query.status!.includes(b.status));
         const [field, direction] = (query.sort ?? 'created_at:desc').split(':') as [(typeof SORT_FIELDS)[number], 'asc' | 'desc'];
         const expected = ids(modelOrder(matching, field, direction));
         for (const limit of [1, 3, 5]) {
-          assert.deepEqual(await walk(store, query, limit), expected, `${JSON.stringify(query)} limit ${limit}`);
+          assert.deepEqual(await walk(store, { ...everything, ...query }, limit), expected, `${JSON.stringify(query)} limit ${limit}`);
         }
       }
     });
@@ -311,7 +359,7 @@ export function storeConformance(target: StoreTarget): void {
         const index = order.findIndex((b, i) => i >= 3 && (b.status === 'available' || b.status === 'error'));
         const marker = order[index]!.id;
         assert.equal((await store.deleteBackup(PROJECT, marker, ACTOR)).verdict, 'deleted');
-        const outcome = await store.listBackups(PROJECT, { sort: `${field}:${direction}`, marker, limit: 3 });
+        const outcome = await store.listBackups(PROJECT, { ...everything, sort: `${field}:${direction}`, marker, limit: 3 });
         assert.ok(outcome.ok);
         assert.deepEqual(ids(outcome.backups), ids(order.slice(index + 1, index + 4)));
       });
@@ -329,7 +377,7 @@ export function storeConformance(target: StoreTarget): void {
     test('offset is ignored when a marker is given', async (t) => {
       const store = await storeWith(t, variety);
       const order = ids(modelOrder(variety, 'created_at', 'desc'));
-      const outcome = await store.listBackups(PROJECT, { marker: order[1], offset: 4, limit: 2 });
+      const outcome = await store.listBackups(PROJECT, { ...everything, marker: order[1], offset: 4, limit: 2 });
       assert.ok(outcome.ok);
       assert.deepEqual(ids(outcome.backups), order.slice(2, 4));
     });

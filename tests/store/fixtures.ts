@@ -50,16 +50,16 @@ export function makeBackup(overrides: Partial<BackupDetail> = {}): BackupDetail 
   };
 }
 
-export type SortField = 'created_at' | 'updated_at' | 'expired_at' | 'name' | 'resource_size' | 'status';
-export const SORT_FIELDS: readonly SortField[] = ['created_at', 'updated_at', 'expired_at', 'name', 'resource_size', 'status'];
+export type SortField = 'created_at' | 'updated_at' | 'expired_at' | 'protected_at' | 'name' | 'resource_size' | 'status' | 'id';
+export const SORT_FIELDS: readonly SortField[] = ['created_at', 'updated_at', 'expired_at', 'protected_at', 'name', 'resource_size', 'status', 'id'];
 
 /**
- * The order the contract gives: the field (a missing expiry counts as the lowest value),
+ * The order the contract gives: the field (a missing expiry or protection time counts as the lowest value),
  * then id, both in the requested direction. Text compares by code point, as byte-wise
  * UTF-8 does: the same order on every store, whatever the database's locale.
  */
 export function modelOrder(backups: readonly BackupDetail[], field: SortField, direction: 'asc' | 'desc'): BackupDetail[] {
-  const key = (b: BackupDetail): string | number => (field === 'expired_at' ? (b.expired_at ?? '') : b[field]);
+  const key = (b: BackupDetail): string | number => (field === 'expired_at' || field === 'protected_at' ? (b[field] ?? '') : b[field]);
   const compare = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
   const sign = direction === 'asc' ? 1 : -1;
   return [...backups].sort((a, b) => sign * (compare(key(a), key(b)) || compare(a.id, b.id)));
@@ -95,6 +95,8 @@ export function varietyOfBackups(): BackupDetail[] {
       resource_size: size,
       status,
       expired_at: expiredAt,
+      // Some still being made (null), some made at the same time as others.
+      protected_at: i % 3 === 1 ? null : createdAt,
       vault_id: i % 3 === 0 ? VAULT_B : VAULT_A,
       resource_type: i % 4 === 1 ? 'OS::Cinder::Volume' : 'OS::Nova::Server',
       image_type: i % 5 === 2 ? 'replication' : 'backup',

@@ -189,7 +189,7 @@ describe('SQLite store writes', () => {
     other.close();
     const all = await store.listBackups(DEMO_PROJECT, { limit: 1 });
     assert.deepEqual(all.ok && all.count, 5);
-    const errors = await store.listBackups(DEMO_PROJECT, { status: 'error' });
+    const errors = await store.listBackups(DEMO_PROJECT, { status: ['error'] });
     assert.deepEqual(errors.ok && errors.count, 1);
     const other2 = await store.listBackups('f'.repeat(32), {});
     assert.deepEqual(other2.ok && other2.count, 3);
