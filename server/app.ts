@@ -26,6 +26,10 @@ import { contractValidator } from './http/validation.ts';
 import { specOperations } from './contract/operations.ts';
 import { backupHandlers } from './operations/backups.ts';
 import type { BackupStore } from './store/store.ts';
+import type { BackupDetail } from './contract/types.ts';
+import { MOCK_PATHS, mockRoutes } from './mock/mock-routes.ts';
+import { delayAnswers, preferredAnswers } from './mock/prefer.ts';
+import type { SwappableStore } from './mock/swappable-store.ts';
 
 export interface AppConfig {
   /** Check responses against the spec too (on outside production). */
@@ -38,6 +42,14 @@ export interface AppConfig {
   corsOrigins?: CorsOrigins | undefined;
 }
 
+/** The stateful mock's additions (server/mock): its own endpoints, forced answers, delays. */
+export interface MockDeps {
+  store: SwappableStore;
+  demoBackups: () => BackupDetail[];
+  /** Waited before every answer (MOCK_DELAY_MS); `Prefer: delay=<ms>` overrides it. */
+  delayMs: number;
+}
+
 export interface AppDeps {
   store: BackupStore;
   verifier: TokenVerifier;
@@ -46,6 +58,8 @@ export interface AppDeps {
   logger: Logger;
   config: AppConfig;
   metrics?: Metrics;
+  /** Only for the stateful mock (npm run mock:stateful). */
+  mock?: MockDeps;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -60,6 +74,10 @@ export function createApp(deps: AppDeps): Express {
   app.set('strict routing', true);
 
   app.use(requestId());
+  if (deps.mock !== undefined) {
+    app.use(delayAnswers(deps.mock.delayMs));
+    app.use(onlyAt(Object.values(MOCK_PATHS), mockRoutes(deps.mock.store, deps.mock.demoBackups)));
+  }
   app.use(onlyAt(Object.values(OPS_PATHS), opsRoutes({ store, verifier, metrics, logger })));
   app.use(onlyAt(Object.values(DOCS_PATHS), docsRoutes()));
   app.use(metrics.middleware);
@@ -71,6 +89,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(exactPaths());
   app.use(contractValidator(spec, { validateResponses: config.validateResponses }));
   app.use(strictIntegers(spec));
+  if (deps.mock !== undefined) app.use(preferredAnswers(spec));
   // After the validator, so that an unknown path or method is answered 404/405 as such.
   app.use(rejectRequestBodies());
   app.use(

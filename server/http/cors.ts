@@ -8,8 +8,23 @@ import type { RequestHandler } from 'express';
 import type { OpenAPIV3 } from 'openapi-types';
 import { specOperations } from '../contract/operations.ts';
 
-/** `*`: every origin (never in production); otherwise the exact origins listed. */
-export type CorsOrigins = '*' | readonly string[];
+/**
+ * `*`: every origin (never in production); `local`: any page served from this machine
+ * (localhost, 127.0.0.1, [::1], any port; the stateful mock's setting); otherwise the exact
+ * origins listed.
+ */
+export type CorsOrigins = '*' | 'local' | readonly string[];
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function isLocalOrigin(origin: string): boolean {
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && LOCAL_HOSTS.has(url.hostname);
+  } catch {
+    return false;
+  }
+}
 
 /** What a signed (AK/SK) request carries besides Authorization, as the vendor SDKs send it. */
 const SIGNATURE_HEADERS = ['Authorization', 'X-Sdk-Date', 'X-Project-Id', 'X-Sdk-Content-Sha256'];
@@ -18,9 +33,10 @@ export function corsPolicy(spec: OpenAPIV3.Document, origins: CorsOrigins): Requ
   const schemes = Object.values(spec.components?.securitySchemes ?? {}) as OpenAPIV3.SecuritySchemeObject[];
   const tokenHeaders = schemes.flatMap((scheme) => (scheme.type === 'apiKey' && scheme.in === 'header' ? [scheme.name] : []));
   const methods = [...new Set(specOperations(spec).map((operation) => operation.method.toUpperCase()))];
-  const listed = new Set(origins);
+  const listed = new Set(typeof origins === 'string' ? [] : origins);
+  const allowed = (origin: string) => (origins === 'local' ? isLocalOrigin(origin) : listed.has(origin));
   return cors({
-    origin: origins === '*' ? '*' : (origin, allow) => allow(null, origin !== undefined && listed.has(origin)),
+    origin: origins === '*' ? '*' : (origin, allow) => allow(null, origin !== undefined && allowed(origin)),
     methods,
     allowedHeaders: [...new Set([...tokenHeaders, ...SIGNATURE_HEADERS, 'Content-Type', 'X-Request-Id'])],
     exposedHeaders: ['X-Request-Id'],

@@ -15,6 +15,11 @@ export function readSeedFile(file: string | URL): BackupDetail[] {
   } catch (error) {
     throw new Error(`${source}: ${(error as Error).message}`);
   }
+  return parseSeed(data, source);
+}
+
+/** The backups of a seed, `{"backups": [...]}`, each checked; `source` names it in the error. */
+export function parseSeed(data: unknown, source: string): BackupDetail[] {
   const entries = (data as { backups?: unknown } | null)?.backups;
   if (!Array.isArray(entries)) throw new Error(`${source}: expected {"backups": [...]}`);
   const isBackup = componentValidator('BackupDetail');

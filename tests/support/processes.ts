@@ -40,3 +40,10 @@ export async function startProxy(upstreamUrl: string, extraArgs: string[] = []):
     'proxy', path.join(REPO_ROOT, 'openapi.yaml'), upstreamUrl, '--errors', '--host', '127.0.0.1', '--port', String(port), ...extraArgs,
   ]);
 }
+
+/** The stateful mock, as `npm run mock:stateful` runs it (after the build), on a free port; `env` comes on top (MOCK_DELAY_MS, ...). */
+export async function startStatefulMock(env: NodeJS.ProcessEnv = {}): Promise<RunningProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  return startTracked('stateful mock', process.execPath, ['dist/server/mock/main.js'], { PORT: String(port), ...env }, url, async () => (await fetch(`${url}/healthz`)).ok, 20_000);
+}
