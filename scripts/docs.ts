@@ -66,7 +66,8 @@ async function writeScreenshot(file: string): Promise<void> {
       await watched.page.setViewportSize({ width: 1280, height: 1060 });
       const deleteOp = watched.page.locator(operationSelector('deleteBackup'));
       await deleteOp.getByText('Authorizations:', { exact: true }).click();
-      await deleteOp.getByText('Header parameter name:').waitFor({ state: 'visible' });
+      // One line per security scheme (a token, or an AK/SK signature): all shown together.
+      await deleteOp.getByText('Header parameter name:').first().waitFor({ state: 'visible' });
       await deleteOp.evaluate((el) => el.scrollIntoView());
       await mkdir(path.dirname(file), { recursive: true });
       await watched.page.screenshot({ path: file, animations: 'disabled' });
