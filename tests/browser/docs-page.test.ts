@@ -101,13 +101,15 @@ async function checkErrorCodes(page: Page): Promise<void> {
   }
 }
 
-/** deleteBackup needs X-Auth-Token: its Authorizations panel, once expanded, says so. */
+/** deleteBackup takes an X-Auth-Token or an AK/SK signature: its Authorizations panel, once expanded, shows both headers. */
 async function checkTokenRequirement(page: Page): Promise<void> {
   const deleteOp = page.locator(operationSelector('deleteBackup'));
   await deleteOp.getByText('Authorizations:', { exact: true }).click();
-  const header = deleteOp.locator('div', { has: page.getByText('Header parameter name:') }).last();
-  await visible(header, 'the token header of deleteBackup');
-  assert.match(await header.innerText(), /Header parameter name:\s*X-Auth-Token/);
+  for (const name of ['X-Auth-Token', 'Authorization']) {
+    const header = deleteOp.locator('div', { has: page.getByText('Header parameter name:') }).filter({ hasText: new RegExp(`Header parameter name:\\s*${name}\\b`) }).last();
+    await visible(header, `the ${name} header of deleteBackup`);
+    assert.match(await header.innerText(), new RegExp(`Header parameter name:\\s*${name}`));
+  }
 }
 
 /** Each error response of deleteBackup shows each of its examples, with its error_code. */
