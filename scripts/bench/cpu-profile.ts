@@ -42,13 +42,14 @@ export interface ProfileSummary {
  * goes to the part that called them.
  */
 const COMPONENTS: [string, RegExp][] = [
-  ['request validation (express-openapi-validator, ajv)', /node_modules\/(express-openapi-validator|ajv|ajv-formats)\/|server\/http\/validation\.ts/],
+  ['request validation (express-openapi-validator, ajv)', /node_modules\/(express-openapi-validator|ajv|ajv-formats)\/|server\/http\/(validation|strict-integers|exact-paths|request-framing)\.ts/],
   ['logging (pino)', /node_modules\/(pino|pino-http|pino-std-serializers|sonic-boom|fast-redact|quick-format-unescaped|atomic-sleep|thread-stream)\/|server\/http\/logging\.ts/],
   ['metrics (prom-client)', /node_modules\/(prom-client|tdigest|bintrees)\/|server\/http\/metrics\.ts/],
   ['store (better-sqlite3)', /node_modules\/better-sqlite3\/|server\/(store|domain)\//],
   ['token check', /server\/(auth\/|http\/authenticate\.ts)/],
+  ['CORS', /node_modules\/(cors|vary)\/|server\/http\/cors\.ts/],
   ['request id', /server\/http\/request-id\.ts/],
-  ['handlers and responses', /server\/(routes\/|http\/(send-result|api-error|error-handler|reject-body|ops-routes|docs-routes)\.ts)/],
+  ['handlers and responses', /server\/(operations\/|http\/(operation-routes|errors|error-handler|reject-body|ops-routes|docs-routes|exact-path-gate)\.ts)/],
   ['Express and its router', /node_modules\/(express|router|finalhandler|parseurl|send|on-finished|qs|type-is|content-type|mime-types|mime-db|statuses|depd|encodeurl|escape-html|vary|cookie|accepts|negotiator|debug|ms)\//],
   ['module loading (start-up)', /node_modules\/(tsx|esbuild|yaml|@apidevtools|json-schema-ref-parser)\/|node:internal\/modules\//],
 ];
