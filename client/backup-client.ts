@@ -5,6 +5,7 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import { ApiError, UnexpectedResponseError } from './errors.ts';
 import { checkListBody, checkShowBody, decodeErrorAnswer, excerpt } from './response-checks.ts';
 import { type RetryOptions, retryPolicy, withRetries } from './retry.ts';
+import { type AccessKeyCredentials, encode, requestSigner } from './signing.ts';
 import { attemptFetch, type FetchFunction } from './transport.ts';
 import type {
   BackupDetail,
@@ -19,10 +20,16 @@ import type {
 
 /** The token: a fixed one, or a function asked before every attempt (e.g. to refresh it). */
 export type TokenSource =
-  | { token: string; getToken?: never }
-  | { getToken: () => string | Promise<string>; token?: never };
+  | { token: string; getToken?: never; credentials?: never }
+  | { getToken: () => string | Promise<string>; token?: never; credentials?: never };
 
-export type BackupClientOptions = TokenSource & {
+/** An access key (AK/SK): every attempt is signed with it (SDK-HMAC-SHA256, see signing.ts). */
+export type AccessKeySource = { credentials: AccessKeyCredentials; token?: never; getToken?: never };
+
+/** How the client authenticates: exactly one of `token`, `getToken` or `credentials`. */
+export type ClientAuthentication = TokenSource | AccessKeySource;
+
+export type BackupClientOptions = ClientAuthentication & {
   /** The service's root, e.g. http://127.0.0.1:8080 (the paths start with /v3). */
   baseUrl: string;
   /** The fetch to use (default: globalThis.fetch). */
@@ -76,10 +83,9 @@ function successBody(operation: OperationId, response: Response, text: string | 
  * change what the service reads.
  */
 function encodeQuery(query: Record<string, unknown>): string {
-  const encode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  // An array (status) is the parameter repeated, once for each value (style form, explode).
   return Object.entries(query)
-    .filter(([, value]) => value !== undefined)
-    .map(([name, value]) => `${encode(name)}=${encode(String(value))}`)
+    .flatMap(([name, value]) => (value === undefined ? [] : Array.isArray(value) ? value : [value]).map((item) => `${encode(name)}=${encode(String(item))}`))
     .join('&');
 }
 
@@ -88,6 +94,38 @@ function checkPathParameter(name: string, value: unknown): void {
   if (typeof value !== 'string' || value === '' || value === '.' || value === '..') {
     throw new TypeError(`${name} must be a non-empty string other than "." and ".."`);
   }
+}
+
+/** Exactly one way to authenticate, checked as far as it can be before a call. */
+function authMiddleware(options: ClientAuthentication): Middleware {
+  const given = (['token', 'getToken', 'credentials'] as const).filter((name) => options[name] !== undefined);
+  if (given.length !== 1) {
+    const got = given.length === 0 ? 'none' : given.join(' and ');
+    throw new TypeError(`createBackupClient needs exactly one of token, getToken or credentials (got ${got})`);
+  }
+  if (options.credentials !== undefined) return signingMiddleware(options.credentials);
+  if (options.getToken !== undefined && typeof options.getToken !== 'function') throw new TypeError('getToken must be a function');
+  if (options.token !== undefined && typeof options.token !== 'string') throw new TypeError('token must be a string');
+  return tokenMiddleware(options as TokenSource);
+}
+
+function signingMiddleware(credentials: AccessKeyCredentials): Middleware {
+  const { accessKey, secretKey } = credentials;
+  if (typeof accessKey !== 'string' || !/^[\x21-\x2b\x2d-\x7e]+$/.test(accessKey)) {
+    throw new TypeError('credentials.accessKey must be a non-empty string of visible characters other than ","');
+  }
+  if (typeof secretKey !== 'string' || secretKey === '') throw new TypeError('credentials.secretKey must be a non-empty string');
+  if (globalThis.crypto?.subtle === undefined) {
+    throw new TypeError('signing needs WebCrypto (crypto.subtle), which browsers offer to secure contexts only (https or localhost)');
+  }
+  const sign = requestSigner({ accessKey, secretKey });
+  return {
+    // Run for every attempt, after openapi-fetch has built the final URL: a fresh X-Sdk-Date each time.
+    async onRequest({ request }) {
+      await sign(request);
+      return request;
+    },
+  };
 }
 
 function tokenMiddleware(source: TokenSource): Middleware {
@@ -103,13 +141,11 @@ function tokenMiddleware(source: TokenSource): Middleware {
 }
 
 export function createBackupClient(options: BackupClientOptions): BackupClient {
-  if (typeof options.token !== 'string' && typeof options.getToken !== 'function') {
-    throw new TypeError('createBackupClient needs a token or a getToken function');
-  }
+  const auth = authMiddleware(options);
   const policy = retryPolicy(options.retry);
   const baseFetch: FetchFunction = options.fetch ?? ((request) => globalThis.fetch(request));
   const api = createClient<paths>({ baseUrl: options.baseUrl });
-  api.use(tokenMiddleware(options));
+  api.use(auth);
 
   /** One attempt of `operation` through its own fetch. */
   function attempt<T>(operation: OperationId, call: (fetch: FetchFunction) => Promise<T>): Promise<T> {

@@ -39,7 +39,9 @@ Commands:
                        One page (up to --limit backups) unless --all is given.
 
 Options:
-  -p, --project <id>   The project (32 hex characters). Default: $OS_PROJECT_ID.
+  -p, --project <id>   The project (32 hex characters). Default: $OS_PROJECT_ID with a
+                       token, $HUAWEICLOUD_SDK_PROJECT_ID with an access key (either one
+                       when the other is not set).
   -e, --endpoint <url> The service's root URL. Default: ${DEFAULT_ENDPOINT}
                        (the Prism mock of \`npm run mock\` is http://127.0.0.1:4010).
   -t, --token <token>  The IAM token, sent as X-Auth-Token. Default: $OS_AUTH_TOKEN.
@@ -53,17 +55,43 @@ Options:
                        Default: ${DEFAULT_TIMEOUT_SECONDS}.
   -h, --help           This help.
 
+Credentials: an IAM token (--token or $OS_AUTH_TOKEN), or an access key in the variables
+of Huawei Cloud's SDKs, $HUAWEICLOUD_SDK_AK and $HUAWEICLOUD_SDK_SK, with which every
+request is signed (SDK-HMAC-SHA256). The access key is read from the environment only: a
+secret on a command line is visible to other users. When a token is given, it is used and
+the access key is ignored (as the service does with a request that carries both).
+
 Filters of list (the service checks their values; a bad one is CSBS.9001, exit 1):
   --status <status>    available, protecting, deleting, restoring, error, waiting_protect,
-                       waiting_delete or waiting_restore
+                       waiting_delete or waiting_restore; repeat it for several
+                       (--status available --status error: backups in either)
   --name <text>        backups whose name contains this text
   --resource-id <id>   backups of this resource
+  --resource-name <n>  backups of a resource with exactly this name
   --resource-type <t>  OS::Nova::Server, OS::Cinder::Volume, OS::Sfs::Turbo or
                        OS::Workspace::DesktopV2
+  --resource-az <az>   backups of resources in this availability zone
   --vault-id <id>      backups kept in this vault
+  --checkpoint-id <id> backups of this restore point
+  --parent-id <id>     backups made from this backup
+  --enterprise-project-id <id>
+                       backups of this enterprise project (0 is the default one)
   --image-type <t>     backup or replication
-  --sort <field:dir>   created_at, updated_at, expired_at, name, resource_size or status,
-                       then :asc or :desc. Default: created_at:desc
+  --show-replication <true|false>
+                       list replicas too (default false, unless --image-type replication)
+  --incremental <true|false>
+                       only incremental (true) or only full (false) backups
+  --start-time <time>  backups created at this second or later (UTC, 2026-05-10T07:59:12Z)
+  --end-time <time>    backups created at this second or earlier (UTC)
+  --own-type <t>       private (the project's own, the default), shared or all_granted
+  --member-status <s>  pending, accepted or rejected: backups shared with the project in
+                       this state (this service keeps none)
+  --dec <true|false>   backups of a dedicated cloud (this service models none)
+  --used-percent <n>   1 to 100, a filter on the vault's used capacity (checked, no effect
+                       in this service)
+  --sort <field:dir>   one or more of created_at, updated_at, name, status, protected_at,
+                       id, expired_at or resource_size, each with :asc or :desc (default
+                       desc), comma-separated. Default: created_at:desc
   --limit <n>          the most backups in one page (1 to 1000). Default: 1000
   --offset <n>         skip this many backups (one page only)
   --marker <id>        start after this backup (one page only)
@@ -72,6 +100,10 @@ Filters of list (the service checks their values; a bad one is CSBS.9001, exit 1
 Environment:
   OS_AUTH_TOKEN        the IAM token, when --token is not given
   OS_PROJECT_ID        the project, when --project is not given
+  HUAWEICLOUD_SDK_AK   the access key, and
+  HUAWEICLOUD_SDK_SK   its secret key: without a token, every request is signed with them
+  HUAWEICLOUD_SDK_PROJECT_ID
+                       the project when signing, when --project is not given
 
 Output:
   Results go to stdout, errors to stderr in plain words. An API error names its error
@@ -88,7 +120,7 @@ Output:
 Exit codes:
   0  success
   1  the API refused: its error code, message and request id are printed to stderr
-  2  usage error: unknown command or option, missing backup id, project or token
+  2  usage error: unknown command or option, missing backup id, project or credentials
   3  no answer (network failure, timeout) or an answer the contract does not allow
 `;
 
@@ -110,12 +142,25 @@ const OPTIONS = {
   retries: { type: 'string' },
   timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
-  status: { type: 'string' },
+  status: { type: 'string', multiple: true },
   name: { type: 'string' },
   'resource-id': { type: 'string' },
+  'resource-name': { type: 'string' },
   'resource-type': { type: 'string' },
+  'resource-az': { type: 'string' },
   'vault-id': { type: 'string' },
+  'checkpoint-id': { type: 'string' },
+  'parent-id': { type: 'string' },
+  'enterprise-project-id': { type: 'string' },
   'image-type': { type: 'string' },
+  'show-replication': { type: 'string' },
+  incremental: { type: 'string' },
+  'start-time': { type: 'string' },
+  'end-time': { type: 'string' },
+  'own-type': { type: 'string' },
+  'member-status': { type: 'string' },
+  dec: { type: 'string' },
+  'used-percent': { type: 'string' },
   sort: { type: 'string' },
   limit: { type: 'string' },
   offset: { type: 'string' },
@@ -125,7 +170,14 @@ const OPTIONS = {
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-const LIST_ONLY = ['status', 'name', 'resource-id', 'resource-type', 'vault-id', 'image-type', 'sort', 'limit', 'offset', 'marker', 'all'] as const;
+/** The list filters passed on as they are, by option name and query parameter (option name with `_`). */
+const TEXT_FILTERS = [
+  'name', 'resource-id', 'resource-name', 'resource-type', 'resource-az', 'vault-id', 'checkpoint-id', 'parent-id',
+  'enterprise-project-id', 'image-type', 'show-replication', 'incremental', 'start-time', 'end-time', 'own-type',
+  'member-status', 'dec', 'used-percent', 'sort', 'marker',
+] as const;
+
+const LIST_ONLY = ['status', ...TEXT_FILTERS, 'limit', 'offset', 'all'] as const;
 
 /** A whole number option; its range is checked here only when the CLI itself relies on it. */
 function integer(name: string, text: string | undefined, range?: { min: number; max: number }): number | undefined {
@@ -144,24 +196,43 @@ function nonEmpty(name: string, value: string | undefined): string | undefined {
 }
 
 /**
- * The filters as the spec types them. The CLI does not re-check enum values: the service
- * does (CSBS.9001), and one place decides what is valid.
+ * The filters as the spec names them. The CLI does not re-check values (enums, booleans,
+ * times): the service does (CSBS.9001), and one place decides what is valid. A text such as
+ * "true" goes on the wire as the boolean would.
  */
 function listFilters(values: Values): ListBackupsFilters {
-  const filters: Record<string, string | number | undefined> = {
-    status: nonEmpty('status', values.status),
-    name: nonEmpty('name', values.name),
-    resource_id: nonEmpty('resource-id', values['resource-id']),
-    resource_type: nonEmpty('resource-type', values['resource-type']),
-    vault_id: nonEmpty('vault-id', values['vault-id']),
-    image_type: nonEmpty('image-type', values['image-type']),
-    sort: nonEmpty('sort', values.sort),
+  const filters: Record<string, string | string[] | number | undefined> = {
+    status: values.status?.map((status) => nonEmpty('status', status) as string),
     limit: integer('limit', values.limit),
     offset: integer('offset', values.offset),
-    marker: nonEmpty('marker', values.marker),
   };
+  for (const option of TEXT_FILTERS) filters[option.replaceAll('-', '_')] = nonEmpty(option, values[option]);
   for (const key of Object.keys(filters)) if (filters[key] === undefined) delete filters[key];
   return filters as ListBackupsFilters;
+}
+
+/** The variable's value; an empty one counts as not set. */
+function variable(env: CliIo['env'], name: string): string | undefined {
+  const value = env[name];
+  return value === '' ? undefined : value;
+}
+
+type Credentials = { token: string } | { credentials: { accessKey: string; secretKey: string } };
+
+/**
+ * A token (--token, then OS_AUTH_TOKEN) wins over an access key (HUAWEICLOUD_SDK_AK and
+ * HUAWEICLOUD_SDK_SK), as it does on the service when a request carries both.
+ */
+function credentials(values: Values, env: CliIo['env']): Credentials | UsageError {
+  if (values.token === '') return new UsageError('--token must not be empty');
+  const token = values.token ?? variable(env, 'OS_AUTH_TOKEN');
+  if (token !== undefined) return { token };
+  const accessKey = variable(env, 'HUAWEICLOUD_SDK_AK');
+  const secretKey = variable(env, 'HUAWEICLOUD_SDK_SK');
+  if (accessKey !== undefined && secretKey !== undefined) return { credentials: { accessKey, secretKey } };
+  if (accessKey !== undefined) return new UsageError('HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not: signing needs both');
+  if (secretKey !== undefined) return new UsageError('HUAWEICLOUD_SDK_SK is set but HUAWEICLOUD_SDK_AK is not: signing needs both');
+  return new UsageError('no credentials: set OS_AUTH_TOKEN (or pass --token <token>), or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK');
 }
 
 interface Command {
@@ -199,10 +270,11 @@ function parse(argv: readonly string[], io: CliIo): Command | 'help' {
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
 
-  const projectId = values.project ?? io.env.OS_PROJECT_ID;
-  if (projectId === undefined || projectId === '') throw new UsageError('no project: pass --project <id> or set OS_PROJECT_ID');
-  const token = values.token ?? io.env.OS_AUTH_TOKEN;
-  if (token === undefined || token === '') throw new UsageError('no token: set OS_AUTH_TOKEN or pass --token <token>');
+  const auth = credentials(values, io.env);
+  const [first, second] = 'credentials' in auth ? ['HUAWEICLOUD_SDK_PROJECT_ID', 'OS_PROJECT_ID'] : ['OS_PROJECT_ID', 'HUAWEICLOUD_SDK_PROJECT_ID'];
+  const projectId = values.project ?? variable(io.env, first) ?? variable(io.env, second);
+  if (projectId === undefined || projectId === '') throw new UsageError('no project: pass --project <id> or set OS_PROJECT_ID (or HUAWEICLOUD_SDK_PROJECT_ID)');
+  if (auth instanceof UsageError) throw auth;
   const endpoint = values.endpoint ?? DEFAULT_ENDPOINT;
   if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
     throw new UsageError(`--endpoint must be an http:// or https:// URL, not "${endpoint}"`);
@@ -211,7 +283,7 @@ function parse(argv: readonly string[], io: CliIo): Command | 'help' {
   const timeoutSeconds = integer('timeout', values.timeout, { min: 1, max: 3600 }) ?? DEFAULT_TIMEOUT_SECONDS;
   const client = createBackupClient({
     baseUrl: endpoint,
-    token,
+    ...auth,
     timeoutMs: timeoutSeconds * 1000,
     ...(retries > 0 ? { retry: { retries } } : {}),
     ...(io.fetch === undefined ? {} : { fetch: io.fetch }),

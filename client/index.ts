@@ -1,12 +1,15 @@
 // The typed client of the CBR backup API: `import { createBackupClient } from 'cbr-backup-api/client'`.
 export {
+  type AccessKeySource,
   type BackupClient,
   type BackupClientOptions,
+  type ClientAuthentication,
   createBackupClient,
   type DeleteResult,
   type TokenSource,
 } from './backup-client.ts';
 export { ApiError, BackupClientError, NetworkError, UnexpectedResponseError } from './errors.ts';
+export type { AccessKeyCredentials } from './signing.ts';
 export { MAX_RETRIES, type RetryEvent, type RetryOptions } from './retry.ts';
 export type { FetchFunction } from './transport.ts';
 export type {

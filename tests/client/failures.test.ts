@@ -176,7 +176,14 @@ describe('tokens and arguments', () => {
     assert.equal(server.received[0]?.url, `/v3/${PROJECT}/backups/a%2Fb%3Fc`);
   });
 
-  test('a client needs a token or getToken', () => {
-    assert.throws(() => createBackupClient({ baseUrl: 'http://127.0.0.1:1' } as never), /needs a token or a getToken function/);
+  test('a client needs exactly one of token, getToken or credentials', () => {
+    const baseUrl = 'http://127.0.0.1:1';
+    const credentials = { accessKey: 'DEMOMEMBERAK0000000001', secretKey: 'demo-member-secret-key-0000000001' };
+    assert.throws(() => createBackupClient({ baseUrl } as never), /needs exactly one of token, getToken or credentials \(got none\)/);
+    assert.throws(() => createBackupClient({ baseUrl, token: 't', credentials } as never), /\(got token and credentials\)/);
+    assert.throws(() => createBackupClient({ baseUrl, getToken: () => 't', credentials } as never), /\(got getToken and credentials\)/);
+    assert.throws(() => createBackupClient({ baseUrl, token: 42 } as never), /token must be a string/);
+    assert.throws(() => createBackupClient({ baseUrl, credentials: { ...credentials, secretKey: '' } }), /credentials\.secretKey must be a non-empty string/);
+    assert.throws(() => createBackupClient({ baseUrl, credentials: { ...credentials, accessKey: 'AK, Signature=0' } }), /credentials\.accessKey must be/);
   });
 });

@@ -200,10 +200,10 @@ inEachAppMode((mode) => {
         assert.ok(run.stderr.includes(`request id ${error.request_id}`));
       });
 
-      test('exit 2: no token', async () => {
+      test('exit 2: no token and no access key', async () => {
         const run = await runBin(['delete', DEMO_BACKUPS.available[2], '--endpoint', url], { OS_PROJECT_ID: DEMO_PROJECT });
         assert.equal(run.code, 2);
-        assert.match(run.stderr, /no token: set OS_AUTH_TOKEN or pass --token/);
+        assert.match(run.stderr, /no credentials: set OS_AUTH_TOKEN \(or pass --token <token>\), or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK/);
         assert.equal(run.stdout, '');
       });
 

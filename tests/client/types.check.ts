@@ -102,3 +102,14 @@ export function tokenOptions(): void {
   createBackupClient({ baseUrl: 'http://127.0.0.1:8080' });
   createBackupClient({ baseUrl: 'http://127.0.0.1:8080', getToken: async () => 'fresh-token' });
 }
+
+export function accessKeyOptions(): void {
+  const credentials = { accessKey: 'DEMOMEMBERAK0000000001', secretKey: 'demo-member-secret-key-0000000001' };
+  // @ts-expect-error a token or an access key, not both
+  createBackupClient({ baseUrl: 'http://127.0.0.1:8080', token: 't', credentials });
+  // @ts-expect-error getToken or an access key, not both
+  createBackupClient({ baseUrl: 'http://127.0.0.1:8080', getToken: () => 't', credentials });
+  // @ts-expect-error the secret key is required
+  createBackupClient({ baseUrl: 'http://127.0.0.1:8080', credentials: { accessKey: 'DEMOMEMBERAK0000000001' } });
+  createBackupClient({ baseUrl: 'http://127.0.0.1:8080', credentials });
+}
