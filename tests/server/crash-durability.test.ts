@@ -28,7 +28,8 @@ describe('a crash during deletes (SIGKILL)', () => {
     const store = new SqliteBackupStore(database);
     await store.addBackups(ids.map((id) => ({ ...template, id, project_id: DEMO_PROJECT, status: 'available' })));
     await store.close();
-    server = await startServerProcess({ DATABASE_URL: database });
+    // A loaded CI machine may take a while to start the service.
+    server = await startServerProcess({ DATABASE_URL: database }, { readyTimeoutMs: 60_000 });
   });
   after(async () => {
     await server.stop('SIGKILL');
