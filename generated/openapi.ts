@@ -434,7 +434,11 @@ export interface operations {
             query?: {
                 /** @description The most backups in one page. */
                 limit?: number;
-                /** @description How many matching backups to skip (ignored when `marker` is given). */
+                /**
+                 * @description How many matching backups to skip (ignored when `marker` is given), at most
+                 *     10000; a larger offset is 400 `CSBS.9001`. Further into the list, page with
+                 *     `marker`, which costs the same on every page.
+                 */
                 offset?: number;
                 /** @description The id of the last backup of the previous page; the page starts after it. */
                 marker?: components["schemas"]["BackupIdentifier"];

@@ -83,8 +83,13 @@ export async function createBackupsDb(file: string, count: number): Promise<stri
     db.pragma('synchronous = OFF');
     db.pragma('cache_size = -262144');
     const insert = db.prepare(`INSERT INTO backups (${BACKUP_COLUMNS.join(', ')}) VALUES (${BACKUP_COLUMNS.map((c) => `@${c}`).join(', ')})`);
+    // The indexes (all but the primary key's) are built again after the rows are in: an index
+    // built from the rows sorts them once, far faster than one kept up to date row by row.
+    const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'backups' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
     db.transaction(() => {
+      for (const index of indexes) db.exec(`DROP INDEX ${index.name}`);
       for (let i = 0; i < count; i++) insert.run(toRow(benchBackup(ids[i]!, count - i)));
+      for (const index of indexes) db.exec(index.sql);
     })();
     // Back to the mode the service runs in (it would switch on open anyway).
     db.pragma('journal_mode = WAL');

@@ -5,6 +5,8 @@ import type { ListBackupsQuery } from '../contract/types.ts';
 export interface SqlDialect {
   /** A case-sensitive "column contains the parameter" test. */
   contains(column: string): string;
+  /** A condition every listing's queries add, which fails them once the listing is out of time (SQLite; sqlite-connection.ts). */
+  listingCheck?: string;
 }
 
 export interface Sql {
@@ -100,41 +102,47 @@ export function filterSql(dialect: SqlDialect, projectId: string, query: ListBac
     conditions.push(dialect.contains('name'));
     params.push(query.name);
   }
-  return { text: conditions.join(' AND '), params, projectOnly: withoutReplicas && conditions.length === 2 };
+  const projectOnly = withoutReplicas && conditions.length === 2;
+  if (dialect.listingCheck !== undefined) conditions.push(dialect.listingCheck);
+  return { text: conditions.join(' AND '), params, projectOnly };
 }
 
-/**
- * Strictly after `values` in the order of `keys`: (k1 after v1) or (k1 = v1 and k2 after v2)
- * or ..., each key in its own direction.
- */
-function afterSql(keys: readonly SortKey[], values: readonly unknown[]): Sql {
-  const alternatives: string[] = [];
-  const params: unknown[] = [];
-  keys.forEach((key, i) => {
-    const equal = keys.slice(0, i).map((previous) => `${previous.expression} = ?`);
-    alternatives.push(`(${[...equal, `${key.expression} ${key.direction === 'desc' ? '<' : '>'} ?`].join(' AND ')})`);
-    params.push(...values.slice(0, i), values[i]);
-  });
-  return { text: `(${alternatives.join(' OR ')})`, params };
+/** ORDER BY of `keys`, each in its own direction. */
+function orderSql(keys: readonly SortKey[]): string {
+  return keys.map((key) => `${key.expression} ${key.direction}`).join(', ');
 }
 
 /**
  * One page. `after` is the marker's sort values (sortValuesOf): the page starts strictly
  * after it in the total order, which holds even when the marker itself has been deleted since.
+ *
+ * Without a marker, the filters, the order and LIMIT/OFFSET (the spec caps the offset). After
+ * a marker, "strictly after" is split by the first key that differs from the marker's: the
+ * keys before it equal, that one after. Each part is a range of one index (migration 4's, for
+ * a one-key order): a seek to the marker's place and at most `limit` entries read from there,
+ * however far into the list it is. A single condition with ORs would read the index from its
+ * start. The page is the first `limit` of the parts' rows.
  */
 export function pageSql(dialect: SqlDialect, columns: string, projectId: string, query: ListBackupsQuery, after: readonly unknown[] | undefined): Sql {
   const keys = sortOrder(query.sort);
   const filters = filterSql(dialect, projectId, query);
-  const params = [...filters.params];
-  let where = filters.text;
-  if (after !== undefined) {
-    const keyset = afterSql(keys, after);
-    where += ` AND ${keyset.text}`;
-    params.push(...keyset.params);
+  const limit = pageLimit(query);
+  if (after === undefined) {
+    return {
+      text: `SELECT ${columns} FROM backups WHERE ${filters.text} ORDER BY ${orderSql(keys)} LIMIT ? OFFSET ?`,
+      params: [...filters.params, limit, pageOffset(query)],
+    };
   }
-  params.push(pageLimit(query), pageOffset(query));
-  const order = keys.map((key) => `${key.expression} ${key.direction}`).join(', ');
-  return { text: `SELECT ${columns} FROM backups WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, params };
+  const params: unknown[] = [];
+  const parts = keys.map((key, i) => {
+    const equal = keys.slice(0, i).map((previous) => `${previous.expression} = ?`);
+    const conditions = [filters.text, ...equal, `${key.expression} ${key.direction === 'desc' ? '<' : '>'} ?`];
+    params.push(...filters.params, ...after.slice(0, i + 1), limit);
+    // The keys before this one are fixed within the part: it is ordered by the rest.
+    return `SELECT * FROM (SELECT ${columns} FROM backups WHERE ${conditions.join(' AND ')} ORDER BY ${orderSql(keys.slice(i))} LIMIT ?) AS after_${i}`;
+  });
+  params.push(limit);
+  return { text: `SELECT ${columns} FROM (${parts.join(' UNION ALL ')}) AS page ORDER BY ${orderSql(keys)} LIMIT ?`, params };
 }
 
 /** The page's size, as the answer repeats it. */

@@ -16,6 +16,22 @@ const NEW_BACKUP_FIELDS = `
   ALTER TABLE backups ADD COLUMN children TEXT;
 `;
 
+/**
+ * Migration 4's indexes: one per sort key of a listing, as list-query.ts sorts it (a nullable
+ * column as COALESCE(column, '')), within the project and with the id tie-break, so that every
+ * single-key order is read from an index, pages after a marker start with a seek, and offsets
+ * (capped by the spec) are skipped in the index. created_at's is migration 1's.
+ */
+const SORT_INDEXES = `
+  CREATE INDEX backups_project_updated ON backups (project_id, updated_at, id);
+  CREATE INDEX backups_project_name ON backups (project_id, name, id);
+  CREATE INDEX backups_project_status_id ON backups (project_id, status, id);
+  CREATE INDEX backups_project_protected ON backups (project_id, (COALESCE(protected_at, '')), id);
+  CREATE INDEX backups_project_expired ON backups (project_id, (COALESCE(expired_at, '')), id);
+  CREATE INDEX backups_project_size ON backups (project_id, resource_size, id);
+  CREATE INDEX backups_project_id ON backups (project_id, id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -116,6 +132,11 @@ export const MIGRATIONS: readonly Migration[] = [
       `,
       postgres: NEW_BACKUP_FIELDS,
     },
+  },
+  {
+    version: 4,
+    description: 'an index for each sort key of a listing, with the id tie-break',
+    sql: SORT_INDEXES,
   },
 ];
 
