@@ -3,6 +3,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { VerifierBusyError } from '../auth/verifier.ts';
+import { ListingTimeLimitError } from '../store/store.ts';
 import { ApiError, errors } from './errors.ts';
 import { fromValidatorError } from './validation.ts';
 
@@ -12,9 +13,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    const apiError = error instanceof ApiError ? error : fromValidatorError(error, req.method, req.path);
+    const apiError =
+      error instanceof ApiError ? error : error instanceof ListingTimeLimitError ? errors.listingTooSlow(error.limitMs) : fromValidatorError(error, req.method, req.path);
     // Too many token checks under way is load, not a fault: a warning, without a stack.
     if (error instanceof VerifierBusyError) logger.warn({ request_id: res.locals.requestId, limit: error.limit }, 'token check refused: too many IAM validations under way');
+    // So is a listing too costly for the store's time limit.
+    else if (error instanceof ListingTimeLimitError) logger.warn({ request_id: res.locals.requestId, limit_ms: error.limitMs }, 'listing refused: longer than the time limit');
     else if (apiError === undefined) logger.error({ err: error, request_id: res.locals.requestId }, 'request failed');
     const answer = apiError ?? errors.internal();
     try {

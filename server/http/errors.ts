@@ -121,5 +121,8 @@ export const errors = {
 
   // The service.
   internal: () => error(500, 'CSBS.9998', 'The service is unavailable; try again later'),
+  // A listing that ran out of the store's time for listings (store.ts ListingTimeLimitError).
+  listingTooSlow: (limitMs: number) =>
+    error(500, 'CSBS.9998', `The listing took longer than ${limitMs} ms; narrow it with filters or page with marker`),
   notReady: (dependency: string) => error(503, 'CSBS.9998', `Not ready: the ${dependency} is unavailable`),
 };

@@ -90,7 +90,7 @@ function* getSteps(projectId: string, backupId: string): Steps<BackupDetail | un
 }
 
 /** The marker, the page and the count; in a 'snapshot' transaction, so all three agree. */
-function* listSteps(dialect: StoreDialect, projectId: string, query: ListBackupsQuery): Steps<ListOutcome> {
+export function* listSteps(dialect: StoreDialect, projectId: string, query: ListBackupsQuery): Steps<ListOutcome> {
   let after: unknown[] | undefined;
   if (query.marker !== undefined) {
     const marker = yield* markerSteps(projectId, query.marker);

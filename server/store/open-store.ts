@@ -9,18 +9,21 @@ import type { BackupStore } from './store.ts';
 /**
  * The store, migrated and checked to take writes; with `readOnly` (for readers such as
  * npm run audit-trail), an existing store opened for reading only, which fails when the file
- * or the schema is missing instead of creating them.
+ * or the schema is missing instead of creating them. `listTimeLimitMs`: how long a listing may
+ * take (default DEFAULT_LIST_TIME_LIMIT_MS).
  */
-export async function openStore(database: DatabaseConfig, options: { logger?: Logger; readOnly?: boolean } = {}): Promise<BackupStore> {
+export async function openStore(database: DatabaseConfig, options: { logger?: Logger; readOnly?: boolean; listTimeLimitMs?: number } = {}): Promise<BackupStore> {
   const readOnly = options.readOnly === true;
+  const { listTimeLimitMs } = options;
   switch (database.kind) {
     case 'sqlite':
-      return new SqliteBackupStore(database.file, { readOnly });
+      return new SqliteBackupStore(database.file, { readOnly, listings: { timeLimitMs: listTimeLimitMs } });
     case 'postgres': {
       const { url, ...pool } = database;
       return PostgresBackupStore.open(url, {
         ...pool,
         readOnly,
+        listTimeLimitMs,
         // Only the message and code: pg-pool hangs the whole client object on the error.
         onConnectionError: (error) =>
           options.logger?.warn({ error: error.message, code: (error as { code?: string }).code }, 'database connection lost; the pool reconnects on demand'),

@@ -4,8 +4,10 @@
 // the pool heals itself when it is back.
 import pg from 'pg';
 import type { PostgresPoolConfig } from '../config.ts';
-import { type Query, SqlBackupStore, type Steps, type StoreDialect, type TransactionKind, migrateSteps, runStepsAsync } from './backup-store.ts';
+import type { ListBackupsQuery } from '../contract/types.ts';
+import { type Query, SqlBackupStore, type Steps, type StoreDialect, type TransactionKind, listSteps, migrateSteps, runStepsAsync } from './backup-store.ts';
 import { STATEMENTS, numberPlaceholders } from './sql.ts';
+import { DEFAULT_LIST_TIME_LIMIT_MS, type ListOutcome, ListingTimeLimitError } from './store.ts';
 
 const DIALECT: StoreDialect = {
   migrations: 'postgres',
@@ -25,6 +27,11 @@ const PROBE_LOCK_TIMEOUT_MS = 200;
 /** SQLSTATEs: a write refused by a read-only transaction (read-only mode, a hot standby); a lock not granted in time. */
 const READ_ONLY_SQL_TRANSACTION = '25006';
 const LOCK_NOT_AVAILABLE = '55P03';
+/** SQLSTATE of a statement cancelled, by statement_timeout among others. */
+const QUERY_CANCELED = '57014';
+
+/** A listing's statement_timeout is set again before a statement when this much more of its time has gone. */
+const LISTING_TIMEOUT_STEP_MS = 50;
 
 const POOL_DEFAULTS: PostgresPoolConfig = { poolSize: 10, connectTimeoutMs: 5000, statementTimeoutMs: 5000 };
 
@@ -52,6 +59,50 @@ export interface PostgresStoreOptions extends Partial<PostgresPoolConfig> {
    * created or migrated, and every transaction is read-only.
    */
   readOnly?: boolean;
+  /**
+   * How long a listing may take (its marker, page and count, and any wait for a turn), from its
+   * arrival, before it fails with ListingTimeLimitError (default DEFAULT_LIST_TIME_LIMIT_MS).
+   */
+  listTimeLimitMs?: number;
+  /** How many listings run at once, so that deletes always find a free connection (default half the pool, at least 1). */
+  listConcurrency?: number;
+}
+
+/** At most `size` listings at once; the others wait in arrival order, each until its deadline. */
+class ListingSlots {
+  #free: number;
+  readonly #waiting: { resolve: () => void; timer: NodeJS.Timeout }[] = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  take(deadline: number, late: () => Error): Promise<void> {
+    if (this.#free > 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const entry = {
+        resolve,
+        timer: setTimeout(() => {
+          this.#waiting.splice(this.#waiting.indexOf(entry), 1);
+          reject(late());
+        }, Math.max(0, deadline - Date.now())),
+      };
+      this.#waiting.push(entry);
+    });
+  }
+
+  give(): void {
+    const next = this.#waiting.shift();
+    if (next === undefined) {
+      this.#free++;
+      return;
+    }
+    clearTimeout(next.timer);
+    next.resolve();
+  }
 }
 
 export class PostgresBackupStore extends SqlBackupStore {
@@ -62,6 +113,8 @@ export class PostgresBackupStore extends SqlBackupStore {
   readonly #numbered = new Map<string, string>();
   /** What errors call the database: its URL without the password. */
   readonly #where: string;
+  readonly #listTimeLimitMs: number;
+  readonly #listingSlots: ListingSlots;
 
   /**
    * Connects, brings the schema up to date (one instance at a time) and checks that the
@@ -95,6 +148,8 @@ export class PostgresBackupStore extends SqlBackupStore {
     this.#where = `the PostgreSQL database ${withoutPassword(url)}`;
     const { poolSize, connectTimeoutMs, statementTimeoutMs } = { ...POOL_DEFAULTS, ...withoutUndefined(options) };
     this.#connectTimeoutMs = connectTimeoutMs;
+    this.#listTimeLimitMs = options.listTimeLimitMs ?? DEFAULT_LIST_TIME_LIMIT_MS;
+    this.#listingSlots = new ListingSlots(options.listConcurrency ?? Math.max(1, Math.floor(poolSize / 2)));
     this.#onConnectionError = options.onConnectionError ?? (() => {});
     this.#pool = new pg.Pool({
       connectionString: url,
@@ -129,6 +184,39 @@ export class PostgresBackupStore extends SqlBackupStore {
       if ((error as { code?: unknown }).code === LOCK_NOT_AVAILABLE) return undefined as T;
       throw error;
     });
+  }
+
+  /**
+   * In the listing's snapshot, each statement under a statement_timeout of what is left of the
+   * listing's time; a statement cancelled by it, or time run out between statements or waiting
+   * for a turn, is ListingTimeLimitError.
+   */
+  override async listBackups(projectId: string, query: ListBackupsQuery): Promise<ListOutcome> {
+    const limitMs = this.#listTimeLimitMs;
+    const late = () => new ListingTimeLimitError(limitMs);
+    const deadline = Date.now() + limitMs;
+    await this.#listingSlots.take(deadline, late);
+    // The client waits a little longer than the server, which answers a timeout itself.
+    const clientTimeout = limitMs + 1000;
+    let timeout = Number.POSITIVE_INFINITY;
+    try {
+      return await this.#transaction(BEGIN.snapshot, clientTimeout, (client) =>
+        runStepsAsync(listSteps(DIALECT, projectId, query), async (step) => {
+          const left = Math.ceil(deadline - Date.now());
+          if (left <= 0) throw late();
+          if (left < timeout - LISTING_TIMEOUT_STEP_MS) {
+            await client.query({ text: `SET LOCAL statement_timeout = ${left}`, query_timeout: clientTimeout } as pg.QueryConfig);
+            timeout = left;
+          }
+          return this.#execute(client, step, clientTimeout);
+        }),
+      );
+    } catch (error) {
+      if ((error as { code?: unknown }).code === QUERY_CANCELED) throw late();
+      throw error;
+    } finally {
+      this.#listingSlots.give();
+    }
   }
 
   protected override writeError(error: unknown): Error {

@@ -3,38 +3,23 @@
 // transaction, so a check and the write it guards cannot be split by another connection, in
 // this process or another. Two things keep writes cheap on the event loop: the WAL is
 // checkpointed (with its fsync) by a second connection in a worker thread, and the deletes
-// that arrive in one turn of the event loop share one commit.
+// that arrive in one turn of the event loop share one commit. Listings, whose cost depends on
+// what the store holds, run on readers in other worker threads (list-readers.ts), within a
+// time limit.
 import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import {
-  type Query,
-  SqlBackupStore,
-  type Steps,
-  type StoreDialect,
-  type TransactionKind,
-  hasSchemaSteps,
-  migrateSteps,
-  runSteps,
-  writeProbeSteps,
-} from './backup-store.ts';
+import type { ListBackupsQuery } from '../contract/types.ts';
+import { type Query, SqlBackupStore, type Steps, type TransactionKind, hasSchemaSteps, listSteps, migrateSteps, runSteps, writeProbeSteps } from './backup-store.ts';
 import type { CheckpointWorkerData } from './checkpoint-worker.ts';
-import { STATEMENTS } from './sql.ts';
+import { ListReaders, type ListWorkerData } from './list-readers.ts';
+import { SQLITE_DIALECT as DIALECT, listingClock, statementRunner } from './sqlite-connection.ts';
+import { DEFAULT_LIST_TIME_LIMIT_MS, type ListOutcome } from './store.ts';
+import { startStoreWorker } from './worker-thread.ts';
 
 export type { CheckpointWorkerData } from './checkpoint-worker.ts';
-
-const DIALECT: StoreDialect = {
-  migrations: 'sqlite',
-  contains: (column) => `instr(${column}, ?) > 0`,
-  // The IMMEDIATE transaction already holds the database's write lock.
-  findForDelete: STATEMENTS.findBackup,
-  // Kept by the triggers of migration 2.
-  projectCount: STATEMENTS.projectCount,
-  hasSchema: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-};
+export type { ListWorkerData } from './list-readers.ts';
 
 /** SQLite's own default, used again if the checkpoint worker is lost. */
 const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
@@ -50,6 +35,20 @@ export interface SqliteStoreOptions {
    * read-only: nothing is created, migrated or checkpointed, and every write fails.
    */
   readOnly?: boolean;
+  listings?: ListingOptions;
+}
+
+export interface ListingOptions {
+  /** How long a listing may take, from its arrival, before it fails with ListingTimeLimitError (default DEFAULT_LIST_TIME_LIMIT_MS). */
+  timeLimitMs?: number;
+  /**
+   * How many listings run at once, each on a reader in its own worker thread (default 2).
+   * 0 runs them on the serving connection, on the event loop, as a store without a WAL
+   * (':memory:') always does; the time limit holds there too.
+   */
+  readers?: number;
+  /** Starts a reader (default: list-worker.ts in a worker thread); a different one is for tests. */
+  startWorker?: (data: ListWorkerData) => Worker;
 }
 
 export interface CheckpointOptions {
@@ -61,23 +60,12 @@ export interface CheckpointOptions {
   startWorker?: (data: CheckpointWorkerData) => Worker;
 }
 
-/** This module runs compiled (dist/, as `npm start` runs it) or as TypeScript under tsx (tests, scripts). */
-const FROM_SOURCES = !import.meta.url.endsWith('.js');
-const WORKER_FILE = new URL(FROM_SOURCES ? './checkpoint-worker.ts' : './checkpoint-worker.js', import.meta.url);
-
-/** The worker of checkpoint-worker.ts, next to this module, with a small heap. */
+/** The worker of checkpoint-worker.ts, next to this module, with a small heap (tsx's require hook fits in it too). */
 export function startCheckpointWorker(data: CheckpointWorkerData): Worker {
-  const options = { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 } };
-  if (!FROM_SOURCES) return new Worker(WORKER_FILE, { ...options, execArgv: [] });
-  // A worker's entry in this "type": "module" package is loaded as ESM without the parent's
-  // hooks, and Node 20 ignores --import in a worker's execArgv: the TypeScript is require()d
-  // through tsx's require hook instead (which fits in the same heap).
-  return new Worker(`require(${JSON.stringify(fileURLToPath(WORKER_FILE))})`, {
-    ...options,
-    eval: true,
-    execArgv: ['--require', createRequire(import.meta.url).resolve('tsx/cjs')],
-  });
+  return startStoreWorker('checkpoint-worker', { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 } });
 }
+
+const DEFAULT_LIST_READERS = 2;
 
 interface PendingDelete {
   steps: Steps<unknown>;
@@ -87,8 +75,12 @@ interface PendingDelete {
 
 export class SqliteBackupStore extends SqlBackupStore {
   readonly #db: Database.Database;
-  /** Every statement run, prepared once: the fixed ones, and listing and audit shapes (a few thousand at most). */
-  readonly #prepared = new Map<string, Database.Statement<unknown[]>>();
+  readonly #execute: (query: Query) => unknown;
+  /** The time limit of listings run on this connection (without readers). */
+  readonly #listingClock;
+  readonly #listTimeLimitMs: number;
+  /** Where listings run, when the database has a WAL and readers are not turned off. */
+  #readers: ListReaders | undefined;
   /** Runs a sequence in a transaction: called inside another, in a savepoint of it. */
   readonly #transaction;
   readonly #groupTransaction;
@@ -108,6 +100,9 @@ export class SqliteBackupStore extends SqlBackupStore {
     super(DIALECT, options.now);
     this.#where = `the database file ${file === ':memory:' ? file : path.resolve(file)}`;
     this.#db = options.readOnly === true ? this.#openExisting(file) : this.#openOrCreate(file);
+    this.#execute = statementRunner(this.#db);
+    this.#listTimeLimitMs = options.listings?.timeLimitMs ?? DEFAULT_LIST_TIME_LIMIT_MS;
+    this.#listingClock = listingClock(this.#db, this.#listTimeLimitMs);
 
     this.#transaction = this.#db.transaction((steps: Steps<unknown>) => runSteps(steps, this.#execute));
     this.#groupTransaction = this.#db.transaction((group: PendingDelete[]) =>
@@ -133,7 +128,23 @@ export class SqliteBackupStore extends SqlBackupStore {
       this.#db.close();
       throw this.#openError(error);
     }
-    if (this.#db.pragma('journal_mode', { simple: true }) === 'wal') this.#startCheckpoints(path.resolve(file), options.checkpoints ?? {});
+    if (this.#db.pragma('journal_mode', { simple: true }) !== 'wal') return;
+    this.#startCheckpoints(path.resolve(file), options.checkpoints ?? {});
+    const readers = options.listings?.readers ?? DEFAULT_LIST_READERS;
+    if (readers > 0) {
+      this.#readers = new ListReaders({ file: path.resolve(file), size: readers, timeLimitMs: this.#listTimeLimitMs, startWorker: options.listings?.startWorker });
+    }
+  }
+
+  override listBackups(projectId: string, query: ListBackupsQuery): Promise<ListOutcome> {
+    if (this.#readers !== undefined) return this.#readers.list(projectId, query);
+    // On this connection: the limit holds, but the event loop waits for the listing.
+    try {
+      const deadline = Date.now() + this.#listTimeLimitMs;
+      return Promise.resolve(this.#listingClock.within(deadline, () => this.#transaction.deferred(listSteps(DIALECT, projectId, query)) as ListOutcome));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   #openOrCreate(file: string): Database.Database {
@@ -235,23 +246,6 @@ export class SqliteBackupStore extends SqlBackupStore {
     }
   }
 
-  readonly #execute = (query: Query): unknown => {
-    if (query.kind === 'exec') return void this.#db.exec(query.sql);
-    let statement = this.#prepared.get(query.sql);
-    if (statement === undefined) {
-      statement = this.#db.prepare<unknown[]>(query.sql);
-      this.#prepared.set(query.sql, statement);
-    }
-    switch (query.kind) {
-      case 'get':
-        return statement.get(query.params);
-      case 'all':
-        return statement.all(query.params);
-      case 'run':
-        return statement.run(query.params).changes;
-    }
-  };
-
   /**
    * One IMMEDIATE transaction for the waiting deletes, each in a savepoint with its audit
    * record: one that fails is rolled back alone and its caller gets the error. If the commit
@@ -315,6 +309,8 @@ export class SqliteBackupStore extends SqlBackupStore {
   async close(): Promise<void> {
     this.#closing = true;
     this.#commitPending();
+    // The readers' connections close first, as the checkpoint worker's does below.
+    await this.#readers?.close();
     const worker = this.#checkpointWorker;
     if (worker !== undefined) {
       // The worker closes its connection first, so this one is the last and leaves no WAL behind.

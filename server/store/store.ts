@@ -35,6 +35,20 @@ export interface AddOutcome {
   alreadyDeleted: number;
 }
 
+/**
+ * A listing that did not end within the store's time limit for listings (its marker, page and
+ * count together, waiting for a connection included); nothing of it is answered.
+ */
+export class ListingTimeLimitError extends Error {
+  constructor(readonly limitMs: number) {
+    super(`the listing took longer than ${limitMs} ms`);
+    this.name = 'ListingTimeLimitError';
+  }
+}
+
+/** How long a listing may take when the store is not told otherwise. */
+export const DEFAULT_LIST_TIME_LIMIT_MS = 2000;
+
 export type ListOutcome =
   | { ok: true; backups: BackupDetail[]; count: number }
   | { ok: false; reason: 'unknown_marker' };
@@ -43,6 +57,7 @@ export interface BackupStore {
   /** Decides (domain/deletion.ts) and deletes in one transaction, with the audit record. */
   deleteBackup(projectId: string, backupId: string, actor: DeletionActor): Promise<DeleteOutcome>;
   getBackup(projectId: string, backupId: string): Promise<BackupDetail | undefined>;
+  /** Rejects with ListingTimeLimitError when the listing takes longer than the store's time limit for listings. */
   listBackups(projectId: string, query: ListBackupsQuery): Promise<ListOutcome>;
   /**
    * Adds backups whose ids are not stored yet and were never deleted (others are left as they
