@@ -1,13 +1,18 @@
-// The most expensive listings found on a store of 300,000 backups in one project (the
+// Part 4: the most expensive listings found on a store of 300,000 backups in one project (the
 // benchmark's data: every name `nightly-N`, every size 40, no expiry), and a load that runs
 // them without pause, a few at a time, while health checks and deletes are timed. The
-// benchmark reports that load's figures; tests/server/expensive-listings.test.ts checks them
-// with a generous bound.
+// benchmark times each listing alone, then runs the worst one two at a time and reports the
+// health checks' and deletes' latency meanwhile; tests/server/expensive-listings.test.ts
+// checks the same load with a generous bound.
 //
 // What costs most, once every one-key order is read from an index and offsets are capped: a
 // name filter (a substring, so no index serves it) in the page and in the count, and orders
 // of several keys, whose ties are sorted. Each of these reads every backup of the project.
-import { BENCH_PROJECT } from './backups-db.ts';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { BENCH_PROJECT, createBackupsDb, shuffle } from './backups-db.ts';
+import { median, percentile } from './stats.ts';
+import { BENCH_TOKEN, startService, writeTokensFile } from './targets.ts';
 
 export const EXPENSIVE_LISTINGS: readonly string[] = [
   // Matches every backup: five keys to sort 300,000 rows by, 11,000 of them kept, and a count of all.
@@ -96,4 +101,95 @@ export async function runListingLoad(plan: ListingLoadPlan): Promise<ListingLoad
   };
   await Promise.all([...Array.from({ length: plan.concurrency }, listingLoop), healthLoop(), deleteLoop()]);
   return result;
+}
+
+export interface ExpensiveListingsOptions {
+  backups: number;
+  /** Times each listing is run alone. */
+  runs: number;
+  /** Seconds of the worst listing two at a time. */
+  seconds: number;
+}
+
+export interface LatencyFigures {
+  count: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Answers by status (0: none within the timeout). */
+  statuses: Record<string, number>;
+}
+
+export interface ExpensiveListingsFigures {
+  backups: number;
+  /** Each listing alone: the median of its runs. */
+  alone: { query: string; p50Ms: number; statuses: Record<string, number> }[];
+  /** The slowest of them alone, run two at a time below. */
+  worst: string;
+  concurrency: number;
+  seconds: number;
+  listings: LatencyFigures;
+  health: LatencyFigures;
+  deletes: LatencyFigures;
+  /** VmHWM of the service at the end (its listing readers' threads included). */
+  peakRssMb: number;
+}
+
+function latency(answers: readonly Timed[]): LatencyFigures {
+  const sorted = answers.map((a) => a.ms).sort((a, b) => a - b);
+  const statuses: Record<string, number> = {};
+  for (const answer of answers) statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+  return { count: answers.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1) ?? Number.NaN, statuses };
+}
+
+/** A health check every 50 ms and a delete every 50 ms, each after the previous answer, counted unanswered after 2 s. */
+const INTERVAL_MS = 50;
+const TIMEOUT_MS = 2000;
+
+export async function runExpensiveListings(dir: string, options: ExpensiveListingsOptions, progress: (line: string) => void): Promise<ExpensiveListingsFigures> {
+  const dbFile = path.join(dir, 'expensive-listings.sqlite');
+  // Enough to delete one every interval for the whole run.
+  const spare = Math.ceil((options.seconds * 1000) / INTERVAL_MS) + 100;
+  const ids = shuffle(await createBackupsDb(dbFile, options.backups + spare));
+  const service = await startService({ dir, dbFile, tokensFile: writeTokensFile(dir), logName: 'expensive-listings' });
+  try {
+    const headers = { 'X-Auth-Token': BENCH_TOKEN };
+    const alone = [];
+    for (const query of EXPENSIVE_LISTINGS) {
+      const runs: Timed[] = [];
+      for (let run = 0; run < options.runs; run++) runs.push(await timed(`${service.url}/v3/${BENCH_PROJECT}/backups?${query}`, { headers }, 60_000));
+      alone.push({ query, p50Ms: median(runs.map((r) => r.ms)), statuses: latency(runs).statuses });
+      progress(`  alone: ${median(runs.map((r) => r.ms)).toFixed(0).padStart(5)} ms  ${query}`);
+    }
+    const worst = alone.reduce((a, b) => (b.p50Ms > a.p50Ms ? b : a)).query;
+    const load = await runListingLoad({
+      url: service.url,
+      token: BENCH_TOKEN,
+      queries: [worst],
+      deleteIds: ids.slice(0, spare),
+      seconds: options.seconds,
+      concurrency: 2,
+      intervalMs: INTERVAL_MS,
+      timeoutMs: TIMEOUT_MS,
+    });
+    const figures = {
+      backups: options.backups,
+      alone,
+      worst,
+      concurrency: 2,
+      seconds: options.seconds,
+      listings: latency(load.listings),
+      health: latency(load.health),
+      deletes: latency(load.deletes),
+      peakRssMb: service.process.peakRssMb(),
+    };
+    progress(
+      `  worst two at a time for ${options.seconds} s: ${figures.listings.count} listings (p50 ${figures.listings.p50Ms.toFixed(0)} ms); ` +
+        `health max ${figures.health.maxMs.toFixed(1)} ms, delete max ${figures.deletes.maxMs.toFixed(1)} ms`,
+    );
+    return figures;
+  } finally {
+    await service.process.stop();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbFile}${suffix}`, { force: true });
+  }
 }

@@ -1,5 +1,6 @@
 // The benchmark's report: the targets checked against the figures, a table for the terminal
 // (also pasted into the README), and the JSON written to bench/results/.
+import type { ExpensiveListingsFigures } from './expensive-listings.ts';
 import type { GrowthFigures } from './store-growth.ts';
 import type { StartupFigures } from './startup.ts';
 import type { SideBySideOptions, TargetFigures } from './side-by-side.ts';
@@ -13,6 +14,7 @@ export interface BenchReport {
   sideBySide: { options: SideBySideOptions; targets: TargetFigures[]; oursRelative: OursRelative[] };
   storeGrowth: GrowthFigures[];
   startup: StartupFigures;
+  expensiveListings: ExpensiveListingsFigures;
   goals: Goal[];
 }
 
@@ -40,7 +42,7 @@ export function oursRelative(targets: readonly TargetFigures[]): OursRelative[] 
     .map((t) => ({ target: t.name, requestsPerSecond: ours.requestsPerSecond / t.requestsPerSecond, p99: ours.p99Ms / t.p99Ms }));
 }
 
-export function checkGoals(targets: readonly TargetFigures[], growth: readonly GrowthFigures[], startup: StartupFigures): Goal[] {
+export function checkGoals(targets: readonly TargetFigures[], growth: readonly GrowthFigures[], startup: StartupFigures, listings: ExpensiveListingsFigures): Goal[] {
   const of = (name: TargetName) => targets.find((t) => t.name === name)!;
   const smallest = growth[0]!;
   const largest = growth[growth.length - 1]!;
@@ -84,6 +86,16 @@ export function checkGoals(targets: readonly TargetFigures[], growth: readonly G
       goal: '<= 1000 ms',
       check: () => ({ measured: `${fixed(startup.readyMs, 0)} ms`, met: startup.readyMs <= 1000 }),
     },
+    ...(['health', 'deletes'] as const).map((what) => ({
+      name: `every ${what === 'health' ? 'health check' : 'delete'} while the worst listing runs two at a time (${listings.backups.toLocaleString('en-US')} backups)`,
+      goal: '<= 250 ms',
+      check: () => {
+        const figures = listings[what];
+        // Every one answered (none timed out), and in time.
+        const answered = Object.keys(figures.statuses).every((status) => status !== '0');
+        return { measured: `max ${fixed(figures.maxMs, 0)} ms`, met: answered && figures.maxMs <= 250 };
+      },
+    })),
   ];
   return goals.map(({ name, goal, check }) => ({ name, goal, ...check() }));
 }
@@ -93,6 +105,22 @@ function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+function expensiveListingsTables(listings: ExpensiveListingsFigures): string[] {
+  const row = (label: string, f: ExpensiveListingsFigures['health']) => [label, String(f.count), fixed(f.p50Ms), fixed(f.p99Ms), fixed(f.maxMs), JSON.stringify(f.statuses)];
+  return [
+    `Expensive listings, ${listings.backups.toLocaleString('en-US')} backups in one project: each alone (median of its runs), then the worst ` +
+      `${listings.concurrency} at a time for ${listings.seconds} s with a health check and a delete every 50 ms beside it ` +
+      `(the service's peak RSS: ${fixed(listings.peakRssMb, 0)} MB).`,
+    '',
+    table(['GET /v3/{project_id}/backups?...', 'alone ms'], listings.alone.map((a) => [`${a.query}${a.query === listings.worst ? ' (worst)' : ''}`, fixed(a.p50Ms, 0)])),
+    '',
+    table(
+      ['while the worst runs', 'answers', 'p50 ms', 'p99 ms', 'max ms', 'statuses'],
+      [row('the worst listing', listings.listings), row('GET /healthz', listings.health), row('DELETE (a different backup each)', listings.deletes)],
+    ),
+  ];
 }
 
 /** The report as Markdown tables (readable on a terminal as they are). */
@@ -131,6 +159,8 @@ export function formatReport(report: BenchReport): string {
     `Start-up with ${report.startup.backups.toLocaleString('en-US')} backups stored, as npm start runs it, medians of ${report.startup.starts.length} starts:`,
     '',
     table(['GET /readyz 200 after ms', 'first delete answered after ms'], [[fixed(report.startup.readyMs, 0), fixed(report.startup.firstDeleteMs, 0)]]),
+    '',
+    ...expensiveListingsTables(report.expensiveListings),
     '',
     table(
       ['goal', 'target', 'this service (npm start)', 'met'],

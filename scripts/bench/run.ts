@@ -1,8 +1,10 @@
 // `npm run bench`: the service as `npm start` runs it, side by side with a bare Express app,
 // the same app behind express-openapi-validator's defaults, the same delete written by hand
 // (Express + better-sqlite3, no contract layer) and the Prism mock; then how a delete's cost
-// grows with the store; then start-up on a large store. Prints the tables and writes the
-// figures to bench/results/latest.json. Takes 3 to 4 minutes on 2 cores.
+// grows with the store; then start-up on a large store; then the most expensive listings on a
+// store of 300,000 backups, and health checks and deletes while the worst runs two at a time.
+// Prints the tables and writes the figures to bench/results/latest.json. Takes 4 to 5
+// minutes on 2 cores.
 //
 // Usage: node --import tsx scripts/bench/run.ts [--quick]
 //   --quick: short rounds and small stores, to check that the benchmark itself works; its
@@ -12,6 +14,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './processes.ts';
 import { type BenchReport, checkGoals, formatReport, oursRelative } from './report.ts';
+import { type ExpensiveListingsOptions, runExpensiveListings } from './expensive-listings.ts';
 import { type SideBySideOptions, runSideBySide } from './side-by-side.ts';
 import { type GrowthOptions, runStoreGrowth } from './store-growth.ts';
 import { runStartup } from './startup.ts';
@@ -24,6 +27,7 @@ const GROWTH: GrowthOptions = quick
   ? { sizes: [1_000, 10_000], deletes: 200, listSeconds: 0.5 }
   : { sizes: [1_000, 100_000, 1_000_000], deletes: 2_000, listSeconds: 2 };
 const STARTS = 5;
+const EXPENSIVE: ExpensiveListingsOptions = quick ? { backups: 30_000, runs: 1, seconds: 2 } : { backups: 300_000, runs: 3, seconds: 10 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -39,6 +43,9 @@ async function main(): Promise<void> {
     log('start-up ...');
     const largest = GROWTH.sizes[GROWTH.sizes.length - 1]!;
     const startup = await runStartup(dir, growth.largestDbFile, largest, growth.spareIds.slice(0, STARTS));
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${growth.largestDbFile}${suffix}`, { force: true });
+    log('expensive listings ...');
+    const listings = await runExpensiveListings(dir, EXPENSIVE, log);
 
     const report: BenchReport = {
       generatedAt: new Date().toISOString(),
@@ -48,7 +55,8 @@ async function main(): Promise<void> {
       sideBySide: { options: SIDE_BY_SIDE, targets, oursRelative: oursRelative(targets) },
       storeGrowth: growth.figures,
       startup,
-      goals: checkGoals(targets, growth.figures, startup),
+      expensiveListings: listings,
+      goals: checkGoals(targets, growth.figures, startup, listings),
     };
     const resultsDir = path.join(REPO_ROOT, 'bench/results');
     mkdirSync(resultsDir, { recursive: true });
