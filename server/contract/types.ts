@@ -40,10 +40,11 @@ export interface InputOf<O extends OperationShape> {
   query: O['parameters'] extends { query?: infer Q } ? ([Q] extends [never] | [undefined] ? Record<string, never> : NonNullable<Q>) : Record<string, never>;
 }
 
-/** What every handler is given besides its input: who calls, and the request's id. */
+/** What every handler is given besides its input: who calls, the request's id, and the caller's own id for it. */
 export interface RequestContext<Principal> {
   principal: Principal;
   requestId: string;
+  correlationId?: string | undefined;
 }
 
 export type HandlerOf<O extends OperationShape, Principal> = (input: InputOf<O>, context: RequestContext<Principal>) => Promise<ResultOf<O>>;

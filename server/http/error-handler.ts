@@ -19,7 +19,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof VerifierBusyError) logger.warn({ request_id: res.locals.requestId, limit: error.limit }, 'token check refused: too many IAM validations under way');
     // So is a listing too costly for the store's time limit.
     else if (error instanceof ListingTimeLimitError) logger.warn({ request_id: res.locals.requestId, limit_ms: error.limitMs }, 'listing refused: longer than the time limit');
-    else if (apiError === undefined) logger.error({ err: error, request_id: res.locals.requestId }, 'request failed');
+    else if (apiError === undefined) logger.error({ err: error, request_id: res.locals.requestId, correlation_id: res.locals.correlationId }, 'request failed');
     const answer = apiError ?? errors.internal();
     try {
       res.set(answer.headers).status(answer.status).json(answer.body(res.locals.requestId));

@@ -7,6 +7,8 @@ declare global {
     interface Locals {
       /** Set by request-id.ts before anything else runs. */
       requestId: string;
+      /** The caller's well-formed X-Request-Id, if it sent one (request-id.ts). */
+      correlationId?: string;
       /** Set by authenticate.ts on routes that need a token. */
       principal?: Principal;
     }

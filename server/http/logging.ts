@@ -19,8 +19,9 @@ export function requestLogging(logger: Logger): RequestHandler {
       const status = res.statusCode;
       const level = status >= 500 ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
-      const { requestId, principal } = res.locals;
+      const { requestId, correlationId, principal } = res.locals;
       const line: Record<string, unknown> = { reqId: requestId, req: { method, url } };
+      if (correlationId !== undefined) line.correlation_id = correlationId;
       if (principal !== undefined) line.user_id = principal.user.id;
       line.res = { status };
       line.responseTime = Date.now() - started;

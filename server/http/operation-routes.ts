@@ -14,7 +14,10 @@ export interface AccessRoles {
 }
 
 /** A handler as the adapter calls it: the types of each one's input and result hold per operation. */
-type AnyHandler = (input: { path: unknown; query: unknown }, context: { principal: NonNullable<Response['locals']['principal']>; requestId: string }) => Promise<{ status: number; body?: unknown }>;
+type AnyHandler = (
+  input: { path: unknown; query: unknown },
+  context: { principal: NonNullable<Response['locals']['principal']>; requestId: string; correlationId: string | undefined },
+) => Promise<{ status: number; body?: unknown }>;
 
 export function operationRoutes(table: readonly SpecOperation[], handlers: Handlers, authenticators: Authenticators, roles: AccessRoles): Router {
   const router = Router({ caseSensitive: true, strict: true });
@@ -26,7 +29,7 @@ export function operationRoutes(table: readonly SpecOperation[], handlers: Handl
     router[operation.method](operation.expressPath, authenticate(authenticators, allowed, operation.summary), async (req: Request, res: Response) => {
       // express-openapi-validator has checked both against this operation's parameters and
       // coerced the query's numbers, which is what the handler's input type says.
-      const result = await handler({ path: req.params, query: req.query }, { principal: res.locals.principal!, requestId: res.locals.requestId });
+      const result = await handler({ path: req.params, query: req.query }, { principal: res.locals.principal!, requestId: res.locals.requestId, correlationId: res.locals.correlationId });
       res.status(result.status);
       if (result.body === undefined) res.end();
       else res.json(result.body);

@@ -15,8 +15,8 @@ export interface BackupHandlersDeps {
 
 export function backupHandlers({ store, metrics }: BackupHandlersDeps): Handlers {
   return {
-    async deleteBackup({ path }, { principal, requestId }) {
-      const actor = { userId: principal.user.id, userName: principal.user.name, requestId };
+    async deleteBackup({ path }, { principal, requestId, correlationId }) {
+      const actor = { userId: principal.user.id, userName: principal.user.name, requestId, correlationId };
       const outcome = await store.deleteBackup(path.project_id, path.backup_id, actor);
       const result = deleteResult(outcome, path.backup_id, requestId);
       metrics.countDeletion(result.status === 204 ? 'deleted' : result.body.error_code);

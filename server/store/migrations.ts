@@ -138,6 +138,11 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'an index for each sort key of a listing, with the id tie-break',
     sql: SORT_INDEXES,
   },
+  {
+    version: 5,
+    description: "the caller's own request id (X-Request-Id as sent), beside the service's request_id",
+    sql: 'ALTER TABLE deletion_audit ADD COLUMN correlation_id TEXT;',
+  },
 ];
 
 export type MigrationDialect = 'sqlite' | 'postgres';

@@ -8,7 +8,7 @@ import type { DeletionActor } from './store.ts';
 
 export const COLUMNS = BACKUP_COLUMNS.join(', ');
 
-const AUDIT_COLUMNS = ['backup_id', 'project_id', 'user_id', 'user_name', 'request_id', 'deleted_at', 'last_status', 'backup'] as const;
+const AUDIT_COLUMNS = ['backup_id', 'project_id', 'user_id', 'user_name', 'request_id', 'correlation_id', 'deleted_at', 'last_status', 'backup'] as const;
 
 const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
 
@@ -40,7 +40,7 @@ export function backupValues(backup: BackupDetail): unknown[] {
 
 /** The values of STATEMENTS.insertAudit: who deleted which backup, when, and its last state. */
 export function auditValues(backup: BackupDetail, actor: DeletionActor, deletedAt: Date): unknown[] {
-  return [backup.id, backup.project_id, actor.userId, actor.userName, actor.requestId, deletedAt.toISOString(), backup.status, JSON.stringify(backup)];
+  return [backup.id, backup.project_id, actor.userId, actor.userName, actor.requestId, actor.correlationId ?? null, deletedAt.toISOString(), backup.status, JSON.stringify(backup)];
 }
 
 /** Rows of the audit trail as stored (`backup` is JSON text), oldest first. */

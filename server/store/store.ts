@@ -7,7 +7,10 @@ import type { DeletionDecision } from '../domain/deletion.ts';
 export interface DeletionActor {
   userId: string;
   userName: string;
+  /** The service's id of the request: one request, one id. */
   requestId: string;
+  /** The caller's own X-Request-Id, when it sent a well-formed one. */
+  correlationId?: string | undefined;
 }
 
 export type DeleteOutcome =
@@ -21,6 +24,8 @@ export interface AuditRecord {
   user_id: string;
   user_name: string;
   request_id: string;
+  /** The caller's own X-Request-Id; null when it sent none. */
+  correlation_id: string | null;
   deleted_at: string;
   last_status: BackupStatus;
   backup: BackupDetail;

@@ -37,7 +37,8 @@ describe('atomic delete', () => {
     assert.equal(record.project_id, DEMO_PROJECT);
     assert.equal(record.user_id, 'a5bfc9e07964f8dddeb95fc584cd965d');
     assert.equal(record.user_name, 'demo-admin');
-    assert.equal(record.request_id, 'audit-check-1');
+    assert.equal(record.correlation_id, 'audit-check-1');
+    assert.equal(record.request_id, reply.headers.get('x-request-id'));
     assert.equal(record.last_status, 'error');
     assert.equal(record.backup.id, id);
     assert.ok(Date.parse(record.deleted_at) >= before.getTime() - 1000);

@@ -32,10 +32,11 @@ describe('npm run audit-trail', () => {
       const all = run('--project', DEMO_PROJECT);
       assert.equal(all.status, 0, all.stderr);
       const records = all.stdout.trim().split('\n').map((line) => JSON.parse(line));
-      assert.deepEqual(records.map((r) => [r.backup_id, r.request_id, r.last_status, r.user_name]), [
+      assert.deepEqual(records.map((r) => [r.backup_id, r.correlation_id, r.last_status, r.user_name]), [
         [DEMO_BACKUPS.available[0], 'audit-1', 'available', 'demo-member'],
         [DEMO_BACKUPS.error, 'audit-2', 'error', 'demo-member'],
       ]);
+      assert.ok(records.every((r) => /^[0-9a-f-]{36}$/.test(r.request_id)), 'the service\'s own request ids');
       const one = run('--backup', DEMO_BACKUPS.otherProject);
       assert.equal(JSON.parse(one.stdout).project_id, DEMO_OTHER_PROJECT);
       assert.equal(run('--bogus').status, 2);

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { DEMO_BACKUPS, DEMO_OTHER_PROJECT, DEMO_PROJECT, DEMO_TOKENS } from '../../server/demo/demo.ts';
 import { sqliteBackupEngine } from '../support/backup-engine.ts';
 import { type Reply, deleteBackup, showBackup } from '../support/http.ts';
-import { type TestServer, inEachAppMode, startTestServer } from '../support/test-server.ts';
+import { type TestServer, demoBackups, inEachAppMode, startTestServer } from '../support/test-server.ts';
 
 function assertError(reply: Reply, status: number, code: string): void {
   assert.equal(reply.status, status, reply.text);
@@ -135,10 +135,23 @@ inEachAppMode((mode) => {
     });
 
     describe('request ids', () => {
-      it('keeps a well-formed incoming X-Request-Id, in the header and the error body', async () => {
-        const reply = await deleteBackup(server.url, DEMO_BACKUPS.absent, { headers: { 'X-Request-Id': 'trace.abc_123-XYZ' } });
-        assert.equal(reply.headers.get('x-request-id'), 'trace.abc_123-XYZ');
-        assert.equal(reply.body.request_id, 'trace.abc_123-XYZ');
+      it('gives every request its own id, whatever X-Request-Id the caller sends', async () => {
+        const first = await deleteBackup(server.url, DEMO_BACKUPS.absent, { headers: { 'X-Request-Id': 'trace.abc_123-XYZ' } });
+        const second = await deleteBackup(server.url, DEMO_BACKUPS.absent, { headers: { 'X-Request-Id': 'trace.abc_123-XYZ' } });
+        for (const reply of [first, second]) {
+          assert.match(reply.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+          assert.equal(reply.body.request_id, reply.headers.get('x-request-id'));
+        }
+        assert.notEqual(first.headers.get('x-request-id'), second.headers.get('x-request-id'), 'two requests, two ids');
+      });
+      it('keeps the caller\'s id as the correlation id of the deletion in the audit trail', async () => {
+        const id = 'c0aa0000-0000-4000-8000-000000000001';
+        await server.store.addBackups([{ ...demoBackups()[0]!, id }]);
+        const reply = await deleteBackup(server.url, id, { headers: { 'X-Request-Id': 'trace.corr-1' } });
+        assert.equal(reply.status, 204);
+        const [record] = await server.store.auditTrail({ backupId: id });
+        assert.equal(record?.correlation_id, 'trace.corr-1');
+        assert.equal(record?.request_id, reply.headers.get('x-request-id'));
       });
       it('replaces a malformed one', async () => {
         const reply = await deleteBackup(server.url, DEMO_BACKUPS.absent, { headers: { 'X-Request-Id': 'bad id;' } });

@@ -62,7 +62,8 @@ inEachAppMode((mode) => {
       lines.length = 0;
       const reply = await deleteBackup(server.url, DEMO_BACKUPS.absent, { headers: { 'X-Request-Id': 'log-line-check' } });
       assert.equal(reply.status, 400);
-      const requestLines = lines.filter((l) => l.reqId === 'log-line-check');
+      const requestLines = lines.filter((l) => l.reqId === reply.headers.get('x-request-id'));
+      assert.equal((requestLines[0] as { correlation_id?: string } | undefined)?.correlation_id, 'log-line-check');
       assert.equal(requestLines.length, 1, JSON.stringify(lines));
       assert.deepEqual((requestLines[0] as { res: unknown }).res, { status: 400 });
       assert.equal((requestLines[0] as { user_id?: string }).user_id, 'd3b07384d113edec49eaa6238ad5ff00');
