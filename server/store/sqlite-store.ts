@@ -77,7 +77,7 @@ export class SqliteBackupStore extends SqlBackupStore {
   readonly #db: Database.Database;
   readonly #execute: (query: Query) => unknown;
   /** The time limit of listings run on this connection (without readers). */
-  readonly #listingClock;
+  readonly #listingClock: ReturnType<typeof listingClock>;
   readonly #listTimeLimitMs: number;
   /** Where listings run, when the database has a WAL and readers are not turned off. */
   #readers: ListReaders | undefined;
