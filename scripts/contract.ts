@@ -1,7 +1,9 @@
 // npm run contract: the whole contract verification in one command. The contract tests
-// (tests/contract: scenarios against the Prism mock, the server and the server behind the
-// Prism validation proxy; broken-server variants; generated-request properties; the
-// breaking-change check's own tests), then check:breaking against the released contract.
+// (tests/contract: `cbr-verify`, the command any implementation is verified with, against this
+// service on SQLite and on PostgreSQL loaded with the published fixtures, against the Prism
+// mock, against broken-server variants and a minimal implementation it must fail, and from a
+// packed tarball; the generated-request properties at full size; the breaking-change check's
+// own tests), then check:breaking against the released contract.
 //
 // The tests run in a process group of their own. Each test stops what it starts, even when it
 // fails; should anything (a Prism process, a server) still be alive when they are done, it
