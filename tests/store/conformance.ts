@@ -155,11 +155,20 @@ export function storeConformance(target: StoreTarget): void {
           user_id: ACTOR.userId,
           user_name: ACTOR.userName,
           request_id: ACTOR.requestId,
+          correlation_id: null,
           deleted_at: NOW.toISOString(),
           last_status: 'error',
           backup,
         },
       ]);
+    });
+
+    test("keeps the caller's own request id beside the service's", async (t) => {
+      const backup = makeBackup({ status: 'available' });
+      const store = await storeWith(t, [backup]);
+      await store.deleteBackup(PROJECT, backup.id, { ...ACTOR, correlationId: 'caller-trace-7' });
+      const [record] = await store.auditTrail();
+      assert.deepEqual([record?.request_id, record?.correlation_id], [ACTOR.requestId, 'caller-trace-7']);
     });
 
     test('records nothing for refused deletes', async (t) => {
