@@ -1,4 +1,5 @@
-// The typed client of the CBR backup API: `import { createBackupClient } from 'cbr-backup-api/client'`.
+// The typed client of the CBR backup API: `import { createBackupClient } from '@cbr-backup-api/client'`
+// (the client package, client/package.json), or from 'cbr-backup-api/client' in this repository.
 export {
   type AccessKeySource,
   type BackupClient,
