@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_ROOT } from '../../scripts/lib/processes.ts';
 
-const SOURCE_DIRS = ['server', 'client', 'scripts', 'generated'];
+const SOURCE_DIRS = ['server', 'client', 'scripts', 'generated', 'verify'];
 const SOURCE_FILE = /\.(?:[cm]?[jt]s)$/;
 const TESTS_DIR = path.join(REPO_ROOT, 'tests');
 
