@@ -85,7 +85,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(checkRequestFraming());
   const spec = loadSpec();
   // Before the validator: a preflight (OPTIONS) is no operation of the spec.
-  if (config.corsOrigins !== undefined) app.use(corsPolicy(spec, config.corsOrigins));
+  // The stateful mock also lets a page send Prism's Prefer header (server/mock/prefer.ts).
+  if (config.corsOrigins !== undefined) app.use(corsPolicy(spec, config.corsOrigins, deps.mock === undefined ? [] : ['Prefer']));
   app.use(exactPaths());
   app.use(contractValidator(spec, { validateResponses: config.validateResponses }));
   app.use(strictIntegers(spec));

@@ -29,7 +29,8 @@ function isLocalOrigin(origin: string): boolean {
 /** What a signed (AK/SK) request carries besides Authorization, as the vendor SDKs send it. */
 const SIGNATURE_HEADERS = ['Authorization', 'X-Sdk-Date', 'X-Project-Id', 'X-Sdk-Content-Sha256'];
 
-export function corsPolicy(spec: OpenAPIV3.Document, origins: CorsOrigins): RequestHandler {
+/** `extraHeaders`: request headers a page may send besides the API's (the stateful mock's `Prefer`). */
+export function corsPolicy(spec: OpenAPIV3.Document, origins: CorsOrigins, extraHeaders: readonly string[] = []): RequestHandler {
   const schemes = Object.values(spec.components?.securitySchemes ?? {}) as OpenAPIV3.SecuritySchemeObject[];
   const tokenHeaders = schemes.flatMap((scheme) => (scheme.type === 'apiKey' && scheme.in === 'header' ? [scheme.name] : []));
   const methods = [...new Set(specOperations(spec).map((operation) => operation.method.toUpperCase()))];
@@ -38,7 +39,7 @@ export function corsPolicy(spec: OpenAPIV3.Document, origins: CorsOrigins): Requ
   return cors({
     origin: origins === '*' ? '*' : (origin, allow) => allow(null, origin !== undefined && allowed(origin)),
     methods,
-    allowedHeaders: [...new Set([...tokenHeaders, ...SIGNATURE_HEADERS, 'Content-Type', 'X-Request-Id'])],
+    allowedHeaders: [...new Set([...tokenHeaders, ...SIGNATURE_HEADERS, 'Content-Type', 'X-Request-Id', ...extraHeaders])],
     exposedHeaders: ['X-Request-Id'],
     // Browsers keep a preflight's answer this long (Chromium caps it at 2 hours).
     maxAge: 600,

@@ -244,7 +244,6 @@ describe('the example page in Chromium', { skip: missing ? CHROMIUM_MISSING : fa
 
     test(
       'a Prefer header from the page forces an answer',
-      { todo: "the stateful mock's CORS preflight does not allow the Prefer request header yet: the browser sends no such request" },
       async () => {
         const page = await open({ ...settings(), 'prefer-delete': 'code=400, example=backupRunning' });
         await page.locator('#backups tr', { hasText: 'nightly-web-01' }).getByRole('button', { name: 'Delete' }).click();

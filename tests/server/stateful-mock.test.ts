@@ -73,6 +73,12 @@ describe('the stateful mock (npm run mock:stateful)', () => {
   it('lets pages on localhost call it (CORS), and no other origin', async () => {
     const local = await list({ Origin: 'http://localhost:5173' });
     assert.equal(local.headers.get('access-control-allow-origin'), 'http://localhost:5173');
+    const preflight = await call(`${mock.url}/v3/${DEMO_PROJECT}/backups`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'DELETE', 'Access-Control-Request-Headers': 'prefer,x-auth-token' },
+    });
+    assert.equal(preflight.status, 204);
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /Prefer/, 'a page may send Prefer');
     const other = await list({ Origin: 'https://example.com' });
     assert.equal(other.headers.get('access-control-allow-origin'), null);
   });
