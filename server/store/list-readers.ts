@@ -7,6 +7,11 @@
 // started. Both are answered with ListingTimeLimitError. A reader that does not answer a
 // little after the deadline (a step of SQLite that does not read rows: a big sort) is
 // terminated and replaced; the step ends in its own thread, which then exits.
+//
+// A reader's snapshot keeps what was written after it from being checkpointed, and listings
+// back to back always leave one running: the WAL would grow for as long as they come. Past a
+// size, the store holds new listings (hold) until the running ones are done and a checkpoint
+// pass has copied everything (checkpointDone), starts the WAL over, and releases them.
 import type { Worker } from 'node:worker_threads';
 import type { ListBackupsQuery } from '../contract/types.ts';
 import type { ListAnswer, ListRequest, ListWorkerData, ReadyMessage } from './list-worker.ts';
@@ -55,6 +60,10 @@ export class ListReaders {
   readonly #waiting: Listing[] = [];
   #nextId = 0;
   #closed = false;
+  /** While new listings wait for the WAL to start over: how many checkpoint passes have ended since none runs. */
+  #holding: { checkpointsSinceDone: number } | undefined;
+  /** Answers the first waiting listing when its time is up (and keeps the process alive while one waits). */
+  #waitTimer: NodeJS.Timeout | undefined;
 
   constructor(options: ListReadersOptions) {
     this.#options = options;
@@ -70,6 +79,15 @@ export class ListReaders {
 
   /** Hands waiting listings to idle readers, starting readers up to the limit. */
   #dispatch(): void {
+    this.#handOut();
+    clearTimeout(this.#waitTimer);
+    this.#waitTimer = undefined;
+    const first = this.#waiting[0];
+    if (first === undefined || this.#closed) return;
+    this.#waitTimer = setTimeout(() => this.#dispatch(), Math.max(0, first.request.arrivedAt + this.#options.timeLimitMs - Date.now()) + 1);
+  }
+
+  #handOut(): void {
     while (this.#waiting.length > 0 && !this.#closed) {
       const listing = this.#waiting[0]!;
       // Out of time while every reader was busy: answered without one. (A listing handed to a
@@ -79,11 +97,37 @@ export class ListReaders {
         listing.reject(new ListingTimeLimitError(this.#options.timeLimitMs));
         continue;
       }
+      if (this.#holding !== undefined) return;
       const reader = this.#idleReader() ?? (this.#readers.size < this.#options.size ? this.#startReader() : undefined);
       if (reader === undefined) return;
       this.#waiting.shift();
       this.#assign(reader, listing);
     }
+  }
+
+  /** New listings wait (the WAL is to start over; the store says when it has: release). */
+  hold(): void {
+    this.#holding ??= { checkpointsSinceDone: 0 };
+  }
+
+  /**
+   * Told that the checkpoint worker has done a pass. True when, holding, no listing has run
+   * during a whole pass: everything the readers held back has been copied, and the store may
+   * start the WAL over.
+   */
+  checkpointDone(): boolean {
+    if (this.#holding === undefined) return false;
+    if ([...this.#readers].some((reader) => reader.current !== undefined)) this.#holding.checkpointsSinceDone = 0;
+    else this.#holding.checkpointsSinceDone++;
+    // Those waiting whose time is up are answered meanwhile.
+    this.#dispatch();
+    return this.#holding.checkpointsSinceDone >= 2;
+  }
+
+  /** New listings start again. */
+  release(): void {
+    this.#holding = undefined;
+    this.#dispatch();
   }
 
   #idleReader(): Reader | undefined {

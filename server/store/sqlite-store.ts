@@ -67,6 +67,9 @@ export function startCheckpointWorker(data: CheckpointWorkerData): Worker {
 
 const DEFAULT_LIST_READERS = 2;
 
+/** Past this many times the WAL's limit, new listings wait for a checkpoint to catch up (list-readers.ts). */
+const WAL_HOLD_FACTOR = 4;
+
 interface PendingDelete {
   steps: Steps<unknown>;
   resolve: (outcome: unknown) => void;
@@ -290,15 +293,38 @@ export class SqliteBackupStore extends SqlBackupStore {
     worker.on('message', (walBytes: number) => {
       // Messages run between transactions: nothing is written while this one copies the tail.
       if (walBytes > walLimitBytes && !this.#closing && this.#db.open) this.#db.pragma('wal_checkpoint(PASSIVE)');
+      // Listings back to back would keep the WAL from ever starting over (list-readers.ts).
+      const readers = this.#readers;
+      if (readers === undefined || this.#closing || !this.#db.open) return;
+      if (walBytes > WAL_HOLD_FACTOR * walLimitBytes) readers.hold();
+      if (readers.checkpointDone() && this.#restartWal()) readers.release();
     });
     // Its errors are answered by the fallback below; unhandled, they would end the process.
     worker.on('error', () => {});
     worker.once('exit', () => {
       this.#checkpointWorker = undefined;
+      this.#readers?.release();
       if (!this.#closing && this.#db.open) this.#db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
     });
     // A store that is never closed must not keep the process alive.
     worker.unref();
+  }
+
+  /**
+   * Starts the WAL over (and empties its file), once no reader uses it and the checkpoint
+   * worker has copied it: what this copies is the little written since. Not while the worker
+   * is checkpointing (busy): the next report tries again.
+   */
+  #restartWal(): boolean {
+    this.#db.pragma('busy_timeout = 0');
+    try {
+      const [result] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      return result?.busy === 0;
+    } catch {
+      return false;
+    } finally {
+      this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
   }
 
   /** Who checkpoints the WAL now: the worker thread, or this connection (after losing the worker, or without a WAL). */
