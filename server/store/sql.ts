@@ -59,9 +59,9 @@ export function auditTrailSql(filter: { projectId?: string; backupId?: string })
   return { text: `SELECT ${AUDIT_COLUMNS.join(', ')} FROM deletion_audit${where} ORDER BY id`, params };
 }
 
-/** How many backups match the filters of a listing (filterSql's WHERE text). */
-export function countSql(filters: Sql): Sql {
-  return { text: `SELECT count(*) AS count FROM backups WHERE ${filters.text}`, params: filters.params };
+/** How many backups match the filters of a listing (filterSql's WHERE text); `from` names the table, with a hint where a dialect gives one. */
+export function countSql(filters: Sql, from = 'backups'): Sql {
+  return { text: `SELECT count(*) AS count FROM ${from} WHERE ${filters.text}`, params: filters.params };
 }
 
 /** `?` placeholders as $1, $2, ... in order; question marks inside string literals stay. */

@@ -15,9 +15,9 @@ import pg from 'pg';
 import { BENCH_PROJECT, createBackupsDb } from '../../scripts/bench/backups-db.ts';
 import type { ListBackupsQuery } from '../../server/contract/types.ts';
 import { DEMO_PROJECT } from '../../server/demo/demo.ts';
-import { pageSql, sortOrder, sortValuesOf } from '../../server/store/list-query.ts';
+import { filterSql, pageSql, sortOrder, sortValuesOf } from '../../server/store/list-query.ts';
 import { PostgresBackupStore } from '../../server/store/postgres-store.ts';
-import { COLUMNS } from '../../server/store/sql.ts';
+import { COLUMNS, countSql } from '../../server/store/sql.ts';
 import { SQLITE_DIALECT } from '../../server/store/sqlite-connection.ts';
 import { SqliteBackupStore } from '../../server/store/sqlite-store.ts';
 import { ListingTimeLimitError } from '../../server/store/store.ts';
@@ -42,7 +42,7 @@ describe('SQLite listings', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  test('every one-key order is read from an index, without a sort, and a page after a marker starts with a seek', async () => {
+  test('every one-key order is read from an index, without a sort, and a page after a marker starts with a seek; counts read in creation order', async () => {
     const file = path.join(dir, 'plans.sqlite');
     const backups = Array.from({ length: 20 }, () => makeBackup());
     const store = new SqliteBackupStore(file);
@@ -71,6 +71,16 @@ describe('SQLite listings', () => {
             }
           }
         }
+      }
+      // A count reads the rows in creation order (about the table's), or seeks the statuses asked for.
+      const counts: [ListBackupsQuery, RegExp][] = [
+        [{ name: 'x' }, /^SEARCH backups USING INDEX backups_project_created \(project_id=\?\)$/],
+        [{ name: 'x', status: ['error', 'available'] }, /^SEARCH backups USING INDEX backups_project_status \(project_id=\? AND status=\?\)$/],
+      ];
+      for (const [query, index] of counts) {
+        const count = countSql(filterSql(SQLITE_DIALECT, DEMO_PROJECT, query), SQLITE_DIALECT.countFrom?.(query));
+        const plan = db.prepare(`EXPLAIN QUERY PLAN ${count.text}`).all(count.params) as { detail: string }[];
+        assert.match(plan.map((row) => row.detail).join(' | '), index, JSON.stringify(query));
       }
     } finally {
       db.close();
