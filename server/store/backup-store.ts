@@ -45,8 +45,6 @@ export interface StoreDialect extends SqlDialect {
   findForDelete: string;
   /** Where the database keeps each project's number of backups, replicas left out: the count of a listing with no filter. */
   projectCount?: string;
-  /** The table of a listing's count, with the index to read it by (SQLite); default `backups`. */
-  countFrom?: (query: ListBackupsQuery) => string;
   /** A row when the schema's bookkeeping table (schema_migrations) exists, none when it does not. */
   hasSchema: string;
 }
@@ -103,7 +101,7 @@ export function* listSteps(dialect: StoreDialect, projectId: string, query: List
   const rows = (yield all(page.text, page.params)) as BackupRow[];
   const filters = filterSql(dialect, projectId, query);
   const count =
-    dialect.projectCount !== undefined && filters.projectOnly ? { text: dialect.projectCount, params: [projectId] } : countSql(filters, dialect.countFrom?.(query));
+    dialect.projectCount !== undefined && filters.projectOnly ? { text: dialect.projectCount, params: [projectId] } : countSql(filters, dialect.scanFrom?.(query));
   // A count(*) in PostgreSQL is a bigint, which node-postgres hands over as a string.
   const { count: total } = (yield get(count.text, count.params)) as { count: number | string };
   return { ok: true, backups: rows.map(fromRow), count: Number(total) };

@@ -7,6 +7,12 @@ export interface SqlDialect {
   contains(column: string): string;
   /** A condition every listing's queries add, which fails them once the listing is out of time (SQLite; sqlite-connection.ts). */
   listingCheck?: string;
+  /**
+   * The table as a query that reads most of the project's rows reads it, with the index to
+   * read it by (SQLite; sqlite-connection.ts): a count, and a page in an order of several keys,
+   * which no index gives. Default `backups`, the database's own choice.
+   */
+  scanFrom?: (query: ListBackupsQuery) => string;
 }
 
 export interface Sql {
@@ -113,6 +119,17 @@ function orderSql(keys: readonly SortKey[]): string {
 }
 
 /**
+ * The rows of `from` that match `where`, in `order`, cut by `paging`. An order that no index
+ * gives (several keys) is sorted from every match: then only the ids and the sort keys are
+ * sorted, and the page's rows read after by id. Sorting whole rows (with their JSON) costs
+ * three times as much (1.1 s against 0.4 s for 300,000 backups).
+ */
+function sortedRows(columns: string, from: string, where: string, order: string, paging: string, sorted: boolean): string {
+  if (!sorted) return `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${order} ${paging}`;
+  return `SELECT ${columns} FROM backups WHERE id IN (SELECT id FROM ${from} WHERE ${where} ORDER BY ${order} ${paging}) ORDER BY ${order}`;
+}
+
+/**
  * One page. `after` is the marker's sort values (sortValuesOf): the page starts strictly
  * after it in the total order, which holds even when the marker itself has been deleted since.
  *
@@ -127,9 +144,12 @@ export function pageSql(dialect: SqlDialect, columns: string, projectId: string,
   const keys = sortOrder(query.sort);
   const filters = filterSql(dialect, projectId, query);
   const limit = pageLimit(query);
+  // Beyond one key and its tie-break, no index gives the order: it is sorted from the matches.
+  const sorted = keys.length > 2;
   if (after === undefined) {
+    const from = sorted ? (dialect.scanFrom?.(query) ?? 'backups') : 'backups';
     return {
-      text: `SELECT ${columns} FROM backups WHERE ${filters.text} ORDER BY ${orderSql(keys)} LIMIT ? OFFSET ?`,
+      text: sortedRows(columns, from, filters.text, orderSql(keys), 'LIMIT ? OFFSET ?', sorted),
       params: [...filters.params, limit, pageOffset(query)],
     };
   }
@@ -139,7 +159,8 @@ export function pageSql(dialect: SqlDialect, columns: string, projectId: string,
     const conditions = [filters.text, ...equal, `${key.expression} ${key.direction === 'desc' ? '<' : '>'} ?`];
     params.push(...filters.params, ...after.slice(0, i + 1), limit);
     // The keys before this one are fixed within the part: it is ordered by the rest.
-    return `SELECT * FROM (SELECT ${columns} FROM backups WHERE ${conditions.join(' AND ')} ORDER BY ${orderSql(keys.slice(i))} LIMIT ?) AS after_${i}`;
+    const rest = keys.slice(i);
+    return `SELECT * FROM (${sortedRows(columns, 'backups', conditions.join(' AND '), orderSql(rest), 'LIMIT ?', rest.length > 2)}) AS after_${i}`;
   });
   params.push(limit);
   return { text: `SELECT ${columns} FROM (${parts.join(' UNION ALL ')}) AS page ORDER BY ${orderSql(keys)} LIMIT ?`, params };

@@ -16,11 +16,13 @@ export const SQLITE_DIALECT: StoreDialect = {
   findForDelete: STATEMENTS.findBackup,
   // Kept by the triggers of migration 2.
   projectCount: STATEMENTS.projectCount,
-  // A count reads the project's rows through an index. Left to itself, SQLite takes the
-  // narrowest, (project_id, id), whose order is the ids': random, so each row read is a jump
-  // in the table (873 ms at 300,000 backups, against 140 ms in creation order, which is
-  // about the table's). The status filter's index seeks the statuses asked for.
-  countFrom: (query) => `backups INDEXED BY ${query.status !== undefined && query.status.length > 0 ? 'backups_project_status' : 'backups_project_created'}`,
+  // A count, or a page in an order of several keys, reads the project's rows through an index.
+  // Left to itself, SQLite takes the narrowest, (project_id, id), whose order is the ids':
+  // random, so each row read is a jump in the table (a count over 300,000 backups with random
+  // ids: 873 ms, against 140 ms in creation order, which is about the table's; a page sorted by
+  // five keys: 1080 ms against 270 ms). Creation order also gives the first key of an order
+  // starting with created_at; the status filter's index seeks the statuses asked for.
+  scanFrom: (query) => `backups INDEXED BY ${query.status !== undefined && query.status.length > 0 ? 'backups_project_status' : 'backups_project_created'}`,
   hasSchema: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
   listingCheck: `${IN_TIME}()`,
 };
