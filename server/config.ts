@@ -38,6 +38,8 @@ export interface Config {
   corsOrigins: CorsOrigins | undefined;
   /** Longest a shutdown waits for requests in flight before it closes their connections. */
   shutdownTimeoutMs: number;
+  /** Longest a listing may take (marker, page and count, waiting included) before 500 CSBS.9998. */
+  listTimeLimitMs: number;
 }
 
 const DEFAULT_SQLITE_FILE = 'data/backups.sqlite';
@@ -74,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     http: httpLimits(env),
     corsOrigins: corsOrigins(env, production),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    listTimeLimitMs: integer(env, 'LIST_TIME_LIMIT_MS', 2_000, 100, 600_000),
   };
 }
 

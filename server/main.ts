@@ -41,7 +41,7 @@ async function openDependencies(cfg: Config): Promise<{ verifier: TokenVerifier;
   // Signed requests: the keys of ACCESS_KEYS_FILE; outside production, the demo keys without one.
   const accessKeysFile = cfg.accessKeysFile ?? (cfg.production ? undefined : DEMO_ACCESS_KEYS_FILE);
   const accessKeys = accessKeysFile === undefined ? undefined : AccessKeysVerifier.fromFile(accessKeysFile, { production: cfg.production });
-  const store = await openStore(cfg.database, { logger });
+  const store = await openStore(cfg.database, { logger, listTimeLimitMs: cfg.listTimeLimitMs });
   try {
     await seedStore(store, { seedFile: cfg.seedFile, production: cfg.production, logger });
   } catch (error) {

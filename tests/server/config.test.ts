@@ -21,6 +21,9 @@ test('the HTTP limits and the shutdown deadline have defaults fit for an API', (
   const config = loadConfig({});
   assert.deepEqual(config.http, { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1_000 });
   assert.equal(config.shutdownTimeoutMs, 10_000);
+  assert.equal(config.listTimeLimitMs, 2_000);
+  assert.equal(loadConfig({ LIST_TIME_LIMIT_MS: '500' }).listTimeLimitMs, 500);
+  assert.throws(() => loadConfig({ LIST_TIME_LIMIT_MS: '50' }), /^ConfigError: LIST_TIME_LIMIT_MS must be an integer/);
 });
 
 test('HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_CONNECTIONS and SHUTDOWN_TIMEOUT_MS set them', () => {
