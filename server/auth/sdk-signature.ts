@@ -4,10 +4,9 @@
 // and compares signatures in constant time. Pure functions: no I/O, no secrets kept.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-export const SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
+// The canonical request is the client's (one construction for signing and checking).
+import { EMPTY_BODY_SHA256, canonicalRequest as canonicalText, stringToSign } from '../../client/canonical-request.ts';
 
-/** SHA-256 of the empty body, the payload hash of a request without one. */
-const EMPTY_BODY_SHA256 = createHash('sha256').update('').digest('hex');
 
 export interface SignedRequestParts {
   method: string;
@@ -44,29 +43,6 @@ export function parseSdkDate(value: string): number | undefined {
   return back.getUTCMonth() === month - 1 && back.getUTCDate() === day && back.getUTCHours() === hour ? time : undefined;
 }
 
-/** RFC 3986 percent-encoding of everything but the unreserved characters, as the signer does it. */
-function encode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-/** The raw path's segments, each encoded as the signer encodes its endpoint's path, with a trailing `/`. */
-function canonicalUri(rawPath: string): string {
-  const uri = rawPath.split('/').map(encode).join('/');
-  return uri.endsWith('/') ? uri : `${uri}/`;
-}
-
-/** Keys sorted, a key's repeated values sorted, each decoded from the wire and encoded again. */
-function canonicalQuery(rawQuery: string): string {
-  if (rawQuery === '') return '';
-  const byKey = new Map<string, string[]>();
-  for (const [key, value] of new URLSearchParams(rawQuery)) byKey.set(key, [...(byKey.get(key) ?? []), value]);
-  // The signer sorts with JavaScript's default order (UTF-16 code units) on the decoded names.
-  return [...byKey.keys()]
-    .sort()
-    .flatMap((key) => [...byKey.get(key)!].sort().map((value) => `${encode(key)}=${encode(value)}`))
-    .join('&');
-}
-
 function headerValue(headers: SignedRequestParts['headers'], name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value.join(',') : value;
@@ -74,19 +50,18 @@ function headerValue(headers: SignedRequestParts['headers'], name: string): stri
 
 /** The canonical request; undefined when a header the client says it signed is not in the request. */
 export function canonicalRequest(request: SignedRequestParts, signedHeaders: readonly string[]): string | undefined {
-  let canonicalHeaders = '';
+  const headers: [string, string][] = [];
   for (const name of signedHeaders) {
     const value = headerValue(request.headers, name);
     if (value === undefined) return undefined;
-    canonicalHeaders += `${name}:${value}\n`;
+    headers.push([name, value]);
   }
   const payloadHash = headerValue(request.headers, 'x-sdk-content-sha256') ?? EMPTY_BODY_SHA256;
-  return [request.method.toUpperCase(), canonicalUri(request.rawPath), canonicalQuery(request.rawQuery), canonicalHeaders, signedHeaders.join(';'), payloadHash].join('\n');
+  return canonicalText({ method: request.method, rawPath: request.rawPath, rawQuery: request.rawQuery, headers, payloadHash });
 }
 
 export function signature(secretKey: string, sdkDate: string, canonical: string): string {
-  const stringToSign = `${SIGNING_ALGORITHM}\n${sdkDate}\n${createHash('sha256').update(canonical).digest('hex')}`;
-  return createHmac('sha256', secretKey).update(stringToSign).digest('hex');
+  return createHmac('sha256', secretKey).update(stringToSign(sdkDate, createHash('sha256').update(canonical).digest('hex'))).digest('hex');
 }
 
 /** Constant-time comparison of two hex signatures. */
