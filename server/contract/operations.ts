@@ -16,6 +16,19 @@ export interface SpecOperation {
   expressPath: string;
   /** The spec's one-line summary, which messages use to name the operation. */
   summary: string;
+  /** Its parameters (the path's and its own), references resolved. */
+  parameters: OpenAPIV3.ParameterObject[];
+  /** Its responses by status, references resolved. */
+  responses: Record<string, OpenAPIV3.ResponseObject>;
+}
+
+/** `#/components/<kind>/<name>` references followed to what they name. */
+export function resolveRef<T extends object>(spec: OpenAPIV3.Document, item: T | OpenAPIV3.ReferenceObject): T {
+  if (!('$ref' in item)) return item;
+  const [kind, name] = item.$ref.replace('#/components/', '').split('/') as [string, string];
+  const target = (spec.components as Record<string, Record<string, T | OpenAPIV3.ReferenceObject> | undefined> | undefined)?.[kind]?.[name];
+  if (target === undefined) throw new Error(`openapi.yaml: no ${item.$ref}`);
+  return resolveRef(spec, target);
 }
 
 export function specOperations(spec: OpenAPIV3.Document): SpecOperation[] {
@@ -31,6 +44,8 @@ export function specOperations(spec: OpenAPIV3.Document): SpecOperation[] {
         path,
         expressPath: toExpressPath(path),
         summary: operation.summary ?? operation.operationId,
+        parameters: [...(item?.parameters ?? []), ...(operation.parameters ?? [])].map((p) => resolveRef(spec, p)),
+        responses: Object.fromEntries(Object.entries(operation.responses).map(([status, response]) => [status, resolveRef(spec, response)])),
       });
     }
   }

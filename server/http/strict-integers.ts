@@ -4,28 +4,19 @@
 // the validator has matched the operation and checked everything else.
 import type { RequestHandler } from 'express';
 import type { OpenAPIV3 } from 'openapi-types';
+import { resolveRef, specOperations } from '../contract/operations.ts';
 import { errors } from './errors.ts';
 
 const DECIMAL = /^[0-9]+$/;
 
 /** For each operationId, the names of its integer query parameters. */
 function integerQueryParameters(spec: OpenAPIV3.Document): Map<string, string[]> {
-  const resolve = <T extends object>(item: T | OpenAPIV3.ReferenceObject): T => {
-    if (!('$ref' in item)) return item;
-    const [kind, name] = item.$ref.replace('#/components/', '').split('/') as [string, string];
-    return resolve((spec.components as Record<string, Record<string, T | OpenAPIV3.ReferenceObject>>)[kind]![name]!);
-  };
   const table = new Map<string, string[]>();
-  for (const item of Object.values(spec.paths ?? {})) {
-    for (const operation of Object.values(item ?? {})) {
-      if (typeof operation !== 'object' || operation === null || !('responses' in operation)) continue;
-      const parameters = [...(item?.parameters ?? []), ...((operation as OpenAPIV3.OperationObject).parameters ?? [])].map((p) => resolve(p));
-      const names = parameters
-        .filter((p) => p.in === 'query' && p.schema !== undefined && resolve(p.schema).type === 'integer')
-        .map((p) => p.name);
-      const id = (operation as OpenAPIV3.OperationObject).operationId;
-      if (id !== undefined && names.length > 0) table.set(id, names);
-    }
+  for (const operation of specOperations(spec)) {
+    const names = operation.parameters
+      .filter((p) => p.in === 'query' && p.schema !== undefined && resolveRef(spec, p.schema).type === 'integer')
+      .map((p) => p.name);
+    if (names.length > 0) table.set(operation.operationId, names);
   }
   return table;
 }

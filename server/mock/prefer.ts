@@ -4,6 +4,7 @@
 // A forced answer is the spec's example, with this request's id, and leaves the data alone.
 import type { RequestHandler } from 'express';
 import type { OpenAPIV3 } from 'openapi-types';
+import { resolveRef, specOperations } from '../contract/operations.ts';
 import { errors } from '../http/errors.ts';
 
 /** The longest delay a request may ask for. */
@@ -44,26 +45,15 @@ interface Example {
 
 /** Each operation's examples, by status then in the spec's order, references resolved. */
 function examplesByOperation(spec: OpenAPIV3.Document): Map<string, Example[]> {
-  const resolve = <T>(item: T | OpenAPIV3.ReferenceObject): T => {
-    if (typeof item !== 'object' || item === null || !('$ref' in item)) return item as T;
-    const [kind, name] = item.$ref.replace('#/components/', '').split('/') as [string, string];
-    return resolve((spec.components as Record<string, Record<string, T | OpenAPIV3.ReferenceObject>>)[kind]![name]!);
-  };
   const table = new Map<string, Example[]>();
-  for (const item of Object.values(spec.paths ?? {})) {
-    for (const operation of Object.values(item ?? {}) as OpenAPIV3.OperationObject[]) {
-      if (typeof operation !== 'object' || operation?.operationId === undefined || operation.responses === undefined) continue;
-      const examples: Example[] = [];
-      for (const [status, response] of Object.entries(operation.responses)) {
-        const content = resolve<OpenAPIV3.ResponseObject>(response).content?.['application/json'];
-        if (content === undefined) {
-          examples.push({ status: Number(status), name: '', value: undefined });
-          continue;
-        }
-        for (const [name, example] of Object.entries(content.examples ?? {})) examples.push({ status: Number(status), name, value: resolve<OpenAPIV3.ExampleObject>(example).value });
-      }
-      table.set(operation.operationId, examples);
+  for (const operation of specOperations(spec)) {
+    const examples: Example[] = [];
+    for (const [status, response] of Object.entries(operation.responses)) {
+      const content = response.content?.['application/json'];
+      if (content === undefined) examples.push({ status: Number(status), name: '', value: undefined });
+      else for (const [name, example] of Object.entries(content.examples ?? {})) examples.push({ status: Number(status), name, value: resolveRef(spec, example).value });
     }
+    table.set(operation.operationId, examples);
   }
   return table;
 }
