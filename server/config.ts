@@ -116,6 +116,23 @@ function httpLimits(env: NodeJS.ProcessEnv): HttpLimits {
   };
 }
 
+/** The stateful mock's configuration (npm run mock:stateful): where it listens, its delay, its log level. */
+export interface MockConfig {
+  port: number;
+  host: string;
+  delayMs: number;
+  logLevel: string;
+}
+
+export function loadMockConfig(env: NodeJS.ProcessEnv, maxDelayMs: number): MockConfig {
+  return {
+    port: integer(env, 'PORT', 4011, 0, 65535),
+    host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
+    delayMs: integer(env, 'MOCK_DELAY_MS', 0, 0, maxDelayMs),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'warn'),
+  };
+}
+
 /** Only the store's configuration (DATABASE_URL and its pool settings), for tools that read the store. */
 export function loadDatabaseConfig(env: NodeJS.ProcessEnv): DatabaseConfig {
   return database(nonEmpty(env, 'DATABASE_URL'), env);

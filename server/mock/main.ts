@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { createApp } from '../app.ts';
+import { ConfigError, type MockConfig, loadMockConfig } from '../config.ts';
 import { AccessKeysVerifier, DEMO_ACCESS_KEYS_FILE } from '../auth/access-keys.ts';
 import { DEMO_TOKENS_FILE, TokensFileVerifier } from '../auth/tokens-file.ts';
 import { DEMO_PROJECT, DEMO_TOKENS } from '../demo/demo.ts';
@@ -16,19 +17,15 @@ import type { BackupDetail } from '../contract/types.ts';
 import { MAX_DELAY_MS } from './prefer.ts';
 import { SwappableStore } from './swappable-store.ts';
 
-function fromEnv(name: string, fallback: number, max: number): number {
-  const raw = process.env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) > max) {
-    console.error(`configuration error: ${name} must be an integer from 0 to ${max}, not "${raw}"`);
-    process.exit(2);
-  }
-  return Number(raw);
+let config: MockConfig;
+try {
+  config = loadMockConfig(process.env, MAX_DELAY_MS);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`configuration error: ${error.message}`);
+  process.exit(2);
 }
-
-const port = fromEnv('PORT', 4011, 65535);
-const host = process.env.HOST?.trim() || '127.0.0.1';
-const delayMs = fromEnv('MOCK_DELAY_MS', 0, MAX_DELAY_MS);
+const { port, host, delayMs } = config;
 
 // The packaged demo data, read as it is: every test checks it against the spec (readSeedFile), and
 // compiling that check here would cost more than half of this mock's start. Every answer is
@@ -36,7 +33,7 @@ const delayMs = fromEnv('MOCK_DELAY_MS', 0, MAX_DELAY_MS);
 const demoData = JSON.parse(readFileSync(DEMO_BACKUPS_FILE, 'utf8')) as { backups: BackupDetail[] };
 const demoBackups = () => structuredClone(demoData.backups);
 const store = await SwappableStore.holding(demoBackups());
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn', base: { service: 'cbr-backup-api-mock' } });
+const logger = pino({ level: config.logLevel, base: { service: 'cbr-backup-api-mock' } });
 const app = createApp({
   store,
   verifier: TokensFileVerifier.fromFile(DEMO_TOKENS_FILE),
